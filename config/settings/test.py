@@ -1,0 +1,8 @@
+"""Test settings: the same PostgreSQL mechanism as development, a separate test database."""
+
+from .local import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["*"]

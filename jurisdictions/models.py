@@ -1,0 +1,467 @@
+"""Jurisdictions and the dated, sourced records of their sex-work law.
+
+Invariants live in the database (constraints, an exclusion constraint and a
+trigger), so the admin, the loader and raw ORM writes are held to the same rules.
+``clean()`` methods repeat the checks the database cannot phrase as a form error.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Deferrable, F, Func, Q, Value
+from django.urls import reverse
+
+from models_compare.vocabulary import (
+    ActivityStatus,
+    Confidence,
+    Requirement,
+    Treatment,
+)
+
+from .querysets import JurisdictionQuerySet, PolicyEventQuerySet, RegimePeriodQuerySet
+
+ISO_CODE_PATTERN = r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"
+
+
+class JurisdictionKind(models.TextChoices):
+    COUNTRY = "country", "Country"
+    LEGAL_JURISDICTION = "legal_jurisdiction", "Legal jurisdiction within a country"
+    STATE = "state", "State"
+    PROVINCE = "province", "Province"
+    CANTON = "canton", "Canton"
+    TERRITORY = "territory", "Territory"
+    COUNTY = "county", "County"
+    CITY = "city", "City"
+    OTHER = "other", "Other"
+
+
+class Region(models.TextChoices):
+    """UN M49 regions."""
+
+    AFRICA = "africa", "Africa"
+    AMERICAS = "americas", "Americas"
+    ASIA = "asia", "Asia"
+    EUROPE = "europe", "Europe"
+    OCEANIA = "oceania", "Oceania"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class EventKind(models.TextChoices):
+    BILL_INTRODUCED = "bill_introduced", "Bill introduced"
+    BILL_DEFEATED = "bill_defeated", "Bill defeated or lapsed"
+    LAW_PASSED = "law_passed", "Law passed"
+    LAW_IN_FORCE = "law_in_force", "Law in force"
+    AMENDMENT = "amendment", "Amendment"
+    COURT_RULING = "court_ruling", "Court ruling"
+    COURT_STRUCK_DOWN = "court_struck_down", "Law struck down by a court"
+    REPEAL = "repeal", "Repeal"
+    ENFORCEMENT_CHANGE = "enforcement_change", "Enforcement change"
+    OFFICIAL_STATEMENT = "official_statement", "Official statement or recommendation"
+
+
+class SourceKind(models.TextChoices):
+    STATUTE = "statute", "Statute or regulation"
+    COURT_RULING = "court_ruling", "Court ruling"
+    GOVERNMENT = "government", "Government or parliamentary document"
+    INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental body (UN, EU, ...)"
+    NGO = "ngo", "NGO report"
+    ACADEMIC = "academic", "Academic publication"
+    NEWS = "news", "News report"
+    OTHER = "other", "Other"
+
+
+class Jurisdiction(models.Model):
+    """A place with its own sex-work law: a country, or a unit whose law differs.
+
+    Example: the United States (coded "varies") with Nevada as a child, and
+    Nevada's counties as Nevada's children.
+    """
+
+    name = models.CharField("name", max_length=150, help_text="Common English name, e.g. 'New Zealand'.")
+    slug = models.SlugField(
+        "slug", max_length=150, unique=True,
+        help_text="Public identifier used in URLs and exports, e.g. 'new-zealand'. Never change it once published.",
+    )
+    kind = models.CharField(
+        "kind", max_length=20, choices=JurisdictionKind.choices, default=JurisdictionKind.COUNTRY,
+        help_text="What sort of unit this is.",
+    )
+    iso_code = models.CharField(
+        "ISO code", max_length=6, blank=True,
+        help_text="ISO 3166-1 alpha-2 for countries (e.g. 'SE'), ISO 3166-2 for subdivisions "
+        "(e.g. 'US-NV'); blank where none exists (e.g. a county).",
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name="part of", null=True, blank=True,
+        # PROTECT: deleting a country must not silently delete its states' records.
+        on_delete=models.PROTECT, related_name="children",
+        help_text="The jurisdiction this one belongs to; blank for countries.",
+    )
+    region = models.CharField(
+        "region", max_length=20, choices=Region.choices, help_text="UN M49 region."
+    )
+    subregion = models.CharField(
+        "subregion", max_length=60, blank=True, help_text="UN M49 subregion, e.g. 'Northern Europe'."
+    )
+    last_reviewed = models.DateField(
+        "last reviewed", null=True, blank=True,
+        help_text="When an editor last checked every record of this jurisdiction against its sources. "
+        "Blank: never reviewed.",
+    )
+    notes = models.TextField("notes", blank=True, help_text="Editorial notes shown on the public page.")
+
+    objects = JurisdictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["iso_code"], condition=~Q(iso_code=""), name="jurisdiction_unique_iso_code",
+                violation_error_message="Another jurisdiction already has this ISO code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(iso_code="") | Q(iso_code__regex=ISO_CODE_PATTERN),
+                name="jurisdiction_iso_code_format",
+                violation_error_message="ISO codes look like 'SE' or 'US-NV' (capital letters).",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")), name="jurisdiction_not_own_parent",
+                violation_error_message="A jurisdiction cannot be part of itself.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=JurisdictionKind.COUNTRY, parent__isnull=True)
+                | ~Q(kind=JurisdictionKind.COUNTRY),
+                name="jurisdiction_country_has_no_parent",
+                violation_error_message="A country cannot be part of another jurisdiction.",
+            ),
+        ]
+        # A trigger (migration 0002) also refuses longer cycles: A -> B -> A.
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("jurisdictions:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "This would make the jurisdiction part of itself."})
+            ancestor = ancestor.parent
+
+    def ancestors(self) -> list[Jurisdiction]:
+        """Parent, grandparent, ... (outermost last)."""
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class Source(models.Model):
+    """A document a claim rests on: a statute, ruling, official or NGO report, article."""
+
+    slug = models.SlugField(
+        "key", max_length=120, unique=True,
+        help_text="Short stable identifier used by the curated dataset, e.g. 'nz-prostitution-reform-act-2003'.",
+    )
+    title = models.CharField("title", max_length=300)
+    url = models.URLField(
+        "URL", max_length=500, unique=True,
+        help_text="Official address of the document; each document is recorded once.",
+    )
+    publisher = models.CharField(
+        "publisher", max_length=200, blank=True, help_text="e.g. 'New Zealand Parliamentary Counsel Office'."
+    )
+    kind = models.CharField("kind", max_length=20, choices=SourceKind.choices)
+    published_on = models.DateField("published on", null=True, blank=True, help_text="Blank if unknown.")
+    accessed_on = models.DateField(
+        "accessed on", null=True, blank=True, help_text="When an editor last opened the URL."
+    )
+    notes = models.TextField("notes", blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PolicyEvent(models.Model):
+    """A dated step in a jurisdiction's law: a bill, a law passed or in force, a ruling, a repeal.
+
+    Example: "Prostitution Reform Act 2003 comes into force", 27 June 2003, New Zealand.
+    Events that belong to no jurisdiction (Amnesty International's 2016 policy)
+    have no jurisdiction.
+    """
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name="jurisdiction", null=True, blank=True,
+        # PROTECT: a jurisdiction with recorded history cannot vanish silently.
+        on_delete=models.PROTECT, related_name="events",
+        help_text="Blank for international events not tied to one jurisdiction.",
+    )
+    slug = models.SlugField(
+        "key", max_length=150, unique=True,
+        help_text="Stable identifier, e.g. 'new-zealand-2003-pra-in-force'.",
+    )
+    date = models.DateField(
+        "date", help_text="For month or year precision, use the first day of the month or year."
+    )
+    date_precision = models.CharField(
+        "date precision", max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY,
+        help_text="How much of the date the sources establish.",
+    )
+    kind = models.CharField("kind", max_length=30, choices=EventKind.choices)
+    title = models.CharField("title", max_length=300)
+    description = models.TextField("description", blank=True, help_text="What changed, in neutral terms.")
+    confidence = models.CharField(
+        "confidence", max_length=6, choices=Confidence.choices, default=Confidence.MEDIUM,
+        help_text="How firmly the cited sources establish this event and its date.",
+    )
+    needs_review = models.BooleanField(
+        "needs review", default=False, help_text="Tick when something here is uncertain; say what in the notes."
+    )
+    notes = models.TextField("notes", blank=True, help_text="What is uncertain, and why.")
+    sources = models.ManyToManyField(
+        Source, through="PolicyEventSource", related_name="events", verbose_name="sources"
+    )
+
+    objects = PolicyEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["jurisdiction", "date"]), models.Index(fields=["date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_precision=DatePrecision.DAY)
+                | Q(date_precision=DatePrecision.MONTH, date__day=1)
+                | Q(date_precision=DatePrecision.YEAR, date__month=1, date__day=1),
+                name="event_date_matches_precision",
+                violation_error_message="With month precision the date must be the 1st; "
+                "with year precision, 1 January.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=EventKind.values), name="event_kind_in_vocabulary"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RegimePeriod(models.Model):
+    """From ``start_date`` (to ``end_date``) a jurisdiction was governed by one legal model.
+
+    Example: Sweden, Nordic model, from 1 January 1999, still in force: workers
+    legal, clients criminalised, third parties criminalised. Periods of one
+    jurisdiction never overlap (an exclusion constraint enforces it).
+    """
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name="jurisdiction",
+        # PROTECT: history is kept; remove periods explicitly before a jurisdiction.
+        on_delete=models.PROTECT, related_name="regime_periods",
+    )
+    varies_within = models.BooleanField(
+        "varies within", default=False,
+        help_text="Tick when the law is set by the units (states, counties) and each is coded on "
+        "its own; leave the model and treatments blank then.",
+    )
+    legal_model = models.ForeignKey(
+        "models_compare.LegalModel", verbose_name="legal model", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="regime_periods",
+        help_text="Blank only when the law varies within the jurisdiction.",
+    )
+    start_date = models.DateField("in force from", help_text="First day the regime applied.")
+    in_force_before_start = models.BooleanField(
+        "already in force before", default=False,
+        help_text="Tick when the regime began before the start date and the record starts at the "
+        "dataset's coverage floor (1 January 1990) rather than at the law's own start.",
+    )
+    end_date = models.DateField(
+        "in force until", null=True, blank=True,
+        help_text="First day it no longer applied (exclusive). Blank: still in force.",
+    )
+    treatment_of_workers = models.CharField(
+        "sex workers", max_length=30, choices=Treatment.choices, blank=True,
+        help_text="How the law treats people who sell sex.",
+    )
+    treatment_of_clients = models.CharField(
+        "clients", max_length=30, choices=Treatment.choices, blank=True,
+        help_text="How the law treats people who buy sex.",
+    )
+    treatment_of_third_parties = models.CharField(
+        "third parties", max_length=30, choices=Treatment.choices, blank=True,
+        help_text="Brothel owners and managers, landlords, drivers, security, receptionists, "
+        "advertisers, anyone 'living on the earnings'.",
+    )
+    # Activity details: what a person doing each of these faces.
+    street_work = models.CharField(
+        "street-based sex work", max_length=30, choices=ActivityStatus.choices,
+        default=ActivityStatus.UNKNOWN, help_text="Soliciting or working in public places.",
+    )
+    indoor_work_alone = models.CharField(
+        "working alone indoors", max_length=30, choices=ActivityStatus.choices,
+        default=ActivityStatus.UNKNOWN, help_text="One sex worker working from private premises.",
+    )
+    working_together = models.CharField(
+        "working together", max_length=30, choices=ActivityStatus.choices,
+        default=ActivityStatus.UNKNOWN,
+        help_text="Two or more sex workers sharing premises for safety or cost.",
+    )
+    brothels = models.CharField(
+        "brothels and managed venues", max_length=30, choices=ActivityStatus.choices,
+        default=ActivityStatus.UNKNOWN, help_text="Operating premises where others sell sex.",
+    )
+    advertising = models.CharField(
+        "advertising", max_length=30, choices=ActivityStatus.choices,
+        default=ActivityStatus.UNKNOWN, help_text="Advertising sexual services.",
+    )
+    registration = models.CharField(
+        "mandatory registration", max_length=30, choices=Requirement.choices,
+        default=Requirement.UNKNOWN, help_text="Must sex workers register with the authorities?",
+    )
+    health_checks = models.CharField(
+        "mandatory health checks", max_length=30, choices=Requirement.choices,
+        default=Requirement.UNKNOWN, help_text="Must sex workers undergo health checks?",
+    )
+    notes = models.TextField(
+        "notes", blank=True, help_text="Nuances and uncertainties, in plain language."
+    )
+    confidence = models.CharField(
+        "confidence", max_length=6, choices=Confidence.choices, default=Confidence.MEDIUM,
+        help_text="How firmly the cited sources establish this coding.",
+    )
+    needs_review = models.BooleanField(
+        "needs review", default=False, help_text="Tick when something is uncertain; say what in the notes."
+    )
+    enacted_by = models.ForeignKey(
+        PolicyEvent, verbose_name="enacted by", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="periods_enacted",
+        help_text="The event (usually a law coming into force) that began this period.",
+    )
+    sources = models.ManyToManyField(
+        Source, through="RegimePeriodSource", related_name="regime_periods", verbose_name="sources"
+    )
+
+    objects = RegimePeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["jurisdiction", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=F("start_date")),
+                name="regime_period_ends_after_start",
+                violation_error_message="The end date must be after the start date.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(varies_within=True, legal_model__isnull=True, treatment_of_workers="",
+                      treatment_of_clients="", treatment_of_third_parties="")
+                    | Q(varies_within=False, legal_model__isnull=False,
+                        treatment_of_workers__in=Treatment.values,
+                        treatment_of_clients__in=Treatment.values,
+                        treatment_of_third_parties__in=Treatment.values)
+                ),
+                name="regime_period_model_or_varies",
+                violation_error_message="Either choose a legal model and all three treatments, or "
+                "tick 'varies within' and leave them blank.",
+            ),
+            # DEFERRABLE INITIALLY IMMEDIATE: checked at once, but the loader may
+            # defer it to rewrite a run of adjacent periods in one transaction.
+            ExclusionConstraint(
+                name="regime_periods_do_not_overlap",
+                expressions=[
+                    ("jurisdiction", RangeOperators.EQUAL),
+                    (
+                        Func(
+                            F("start_date"), F("end_date"), Value("[)"),
+                            function="daterange", output_field=DateRangeField(),
+                        ),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                deferrable=Deferrable.IMMEDIATE,
+                violation_error_message="This period overlaps another period of the same "
+                "jurisdiction. End the earlier period first.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        model = "varies" if self.varies_within else (self.legal_model or "?")
+        until = self.end_date.isoformat() if self.end_date else "in force"
+        return f"{self.jurisdiction}: {model} ({self.start_date.isoformat()} – {until})"
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.enacted_by_id
+            and self.enacted_by.jurisdiction_id not in (None, self.jurisdiction_id)
+        ):
+            raise ValidationError({"enacted_by": "The enacting event belongs to another jurisdiction."})
+
+
+class RegimePeriodSource(models.Model):
+    """A citation: this source supports this regime period (at an optional pinpoint)."""
+
+    regime_period = models.ForeignKey(RegimePeriod, on_delete=models.CASCADE, related_name="citations")
+    # PROTECT: a source still cited cannot be deleted.
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="period_citations")
+    pinpoint = models.CharField(
+        "pinpoint", max_length=100, blank=True, help_text="Section, article or page, e.g. 's. 19'."
+    )
+
+    class Meta:
+        verbose_name = "source"
+        constraints = [
+            models.UniqueConstraint(fields=["regime_period", "source"], name="period_source_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.source)
+
+
+class PolicyEventSource(models.Model):
+    """A citation: this source supports this policy event."""
+
+    event = models.ForeignKey(PolicyEvent, on_delete=models.CASCADE, related_name="citations")
+    # PROTECT: a source still cited cannot be deleted.
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="event_citations")
+    pinpoint = models.CharField(
+        "pinpoint", max_length=100, blank=True, help_text="Section, article or page, e.g. 'para 164'."
+    )
+
+    class Meta:
+        verbose_name = "source"
+        constraints = [
+            models.UniqueConstraint(fields=["event", "source"], name="event_source_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.source)
+
+
+class DatasetLoad(models.Model):
+    """A record that ``load_atlas`` loaded the curated dataset with this content digest."""
+
+    digest = models.CharField("content digest", max_length=64, help_text="SHA-256 of the fixture files.")
+    loaded_at = models.DateTimeField("loaded at", auto_now_add=True)
+    summary = models.TextField("summary", blank=True, help_text="What the load created and updated.")
+
+    class Meta:
+        ordering = ["-loaded_at"]
+        get_latest_by = "loaded_at"
+
+    def __str__(self) -> str:
+        return f"{self.loaded_at:%Y-%m-%d %H:%M} ({self.digest[:12]})"

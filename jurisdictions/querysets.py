@@ -1,0 +1,102 @@
+"""Read logic for jurisdictions and their dated records.
+
+Every time-dependent method takes a date (``at`` / ``as_of``) defaulting to
+today. Periods are half-open: a period is in force from ``start_date``
+(inclusive) until ``end_date`` (exclusive); ``end_date`` NULL means still in force.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.utils import timezone
+
+
+def in_force_q(at: datetime.date, prefix: str = "") -> Q:
+    """Q for regime periods in force on ``at``; ``prefix`` reaches them through a relation."""
+    return Q(**{f"{prefix}start_date__lte": at}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": at})
+    )
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+class RegimePeriodQuerySet(models.QuerySet):
+    def in_force(self, at: datetime.date | None = None) -> RegimePeriodQuerySet:
+        """Periods in force on ``at`` (default today)."""
+        return self.filter(in_force_q(at or _today()))
+
+    def history(self) -> RegimePeriodQuerySet:
+        """Periods oldest first, with their model and enacting event loaded."""
+        return self.select_related("legal_model", "enacted_by").order_by("start_date")
+
+
+class PolicyEventQuerySet(models.QuerySet):
+    def between(
+        self, start: datetime.date | None = None, end: datetime.date | None = None
+    ) -> PolicyEventQuerySet:
+        """Events dated on or after ``start`` and before ``end`` (either bound optional)."""
+        queryset = self
+        if start is not None:
+            queryset = queryset.filter(date__gte=start)
+        if end is not None:
+            queryset = queryset.filter(date__lt=end)
+        return queryset
+
+    def up_to(self, at: datetime.date | None = None) -> PolicyEventQuerySet:
+        """Events that had happened by ``at`` (inclusive; default today)."""
+        return self.filter(date__lte=at or _today())
+
+    def newest_first(self) -> PolicyEventQuerySet:
+        return self.order_by("-date", "-id")
+
+
+# Names of the values ``with_regime`` annotates, each read from the period in force.
+REGIME_ANNOTATIONS = {
+    "regime_period_id": "regime__id",
+    "regime_varies": "regime__varies_within",
+    "regime_model_slug": "regime__legal_model__slug",
+    "regime_model_name": "regime__legal_model__name",
+    "regime_since": "regime__start_date",
+    "regime_until": "regime__end_date",
+    "regime_workers": "regime__treatment_of_workers",
+    "regime_clients": "regime__treatment_of_clients",
+    "regime_third_parties": "regime__treatment_of_third_parties",
+    "regime_confidence": "regime__confidence",
+}
+
+
+class JurisdictionQuerySet(models.QuerySet):
+    def with_regime(self, as_of: datetime.date | None = None) -> JurisdictionQuerySet:
+        """Annotate each jurisdiction with the regime in force on ``as_of`` (default today).
+
+        One LEFT JOIN on the period in force (periods never overlap, so at most
+        one matches): the whole list costs a single query. Jurisdictions with
+        no period on that date get NULLs.
+        """
+        at = as_of or _today()
+        return self.annotate(
+            regime=FilteredRelation(
+                "regime_periods", condition=in_force_q(at, prefix="regime_periods__")
+            )
+        ).annotate(**{name: F(path) for name, path in REGIME_ANNOTATIONS.items()})
+
+    def changed_since(self, since: datetime.date) -> JurisdictionQuerySet:
+        """Jurisdictions whose regime began or ended, or that had a policy event, on or after ``since``."""
+        from .models import PolicyEvent, RegimePeriod
+
+        period_changed = RegimePeriod.objects.filter(jurisdiction=OuterRef("pk")).filter(
+            Q(start_date__gte=since) | Q(end_date__gte=since)
+        )
+        event_happened = PolicyEvent.objects.filter(
+            jurisdiction=OuterRef("pk"), date__gte=since
+        )
+        return self.filter(Exists(period_changed) | Exists(event_happened))
+
+    def roots(self) -> JurisdictionQuerySet:
+        """Jurisdictions without a parent (countries and territories listed on their own)."""
+        return self.filter(parent__isnull=True)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "jurisdictions"
+
+urlpatterns = [
+    path("jurisdictions/<slug:slug>/", views.JurisdictionDetailView.as_view(), name="detail"),
+]

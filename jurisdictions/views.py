@@ -1,0 +1,8 @@
+from django.views.generic import DetailView
+
+from .models import Jurisdiction
+
+
+class JurisdictionDetailView(DetailView):
+    model = Jurisdiction
+    template_name = "jurisdictions/detail.html"
