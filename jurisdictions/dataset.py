@@ -380,6 +380,9 @@ def read_dataset(root: Path) -> Dataset:
         except yaml.YAMLError as error:
             problems.append(f"{name}: not valid YAML ({str(error).splitlines()[0]})")
             continue
+        except ValueError as error:  # PyYAML raises this for impossible dates such as 1995-02-30
+            problems.append(f"{name}: a date must be a real date written YYYY-MM-DD ({error})")
+            continue
         content = reader.mapping(content, name)
         unknown = set(content) - {"sources", "jurisdictions", "events"}
         if unknown:

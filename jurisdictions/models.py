@@ -405,6 +405,9 @@ class RegimePeriod(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        # Checked here too so the no-overlap check never builds an impossible range.
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            raise ValidationError({"end_date": "The end date must be after the start date."})
         if (
             self.enacted_by_id
             and self.enacted_by.jurisdiction_id not in (None, self.jurisdiction_id)

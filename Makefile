@@ -1,0 +1,32 @@
+# The two commands of the README: `make run` and `make test`. Everything else is their set-up.
+# `python` is pinned to 3.13 by .python-version (pyenv).
+PYTHON ?= python
+VENV_PYTHON := .venv/bin/python
+
+.PHONY: run test setup browser setup-browser stop-db
+
+## Install uv (into the pinned Python) and the locked dependencies.
+setup:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	@$(PYTHON) -m uv sync --frozen --quiet
+
+## Run the site on http://127.0.0.1:8000 with the embedded database and the curated data.
+run: setup
+	$(VENV_PYTHON) manage.py migrate --noinput
+	$(VENV_PYTHON) manage.py load_atlas --if-changed
+	$(VENV_PYTHON) manage.py runserver 127.0.0.1:8000
+
+## Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium).
+setup-browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core >/dev/null; }
+
+## Run the whole test suite (unit, database and browser tests).
+test: setup setup-browser
+	$(VENV_PYTHON) -m pytest
+
+## Stop the embedded PostgreSQL server.
+stop-db:
+	$(VENV_PYTHON) manage.py dbserver stop

@@ -1,0 +1,84 @@
+"""factory_boy factories for every model; each builds a valid, saved row."""
+
+import datetime
+
+import factory
+
+from jurisdictions.models import (
+    Jurisdiction,
+    PolicyEvent,
+    PolicyEventSource,
+    RegimePeriod,
+    RegimePeriodSource,
+    Source,
+)
+from models_compare.models import LegalModel
+
+
+def legal_model(slug: str) -> LegalModel:
+    """The migration-created legal model with this slug."""
+    return LegalModel.objects.get(slug=slug)
+
+
+class JurisdictionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Jurisdiction
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Jurisdiction {n}")
+    slug = factory.Sequence(lambda n: f"jurisdiction-{n}")
+    kind = "country"
+    region = "europe"
+    subregion = "Northern Europe"
+    last_reviewed = datetime.date(2026, 1, 1)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    title = factory.Sequence(lambda n: f"Statute {n}")
+    url = factory.Sequence(lambda n: f"https://legislation.example.org/statute/{n}")
+    kind = "statute"
+
+
+class PolicyEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PolicyEvent
+        skip_postgeneration_save = True
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    date = datetime.date(2003, 6, 28)
+    date_precision = "day"
+    kind = "law_in_force"
+    title = factory.Sequence(lambda n: f"Law {n} comes into force")
+    confidence = "high"
+
+    @factory.post_generation
+    def cited(self, create, extracted, **kwargs):
+        if create:
+            PolicyEventSource.objects.create(event=self, source=extracted or SourceFactory())
+
+
+class RegimePeriodFactory(factory.django.DjangoModelFactory):
+    """A decriminalisation period from 2003-06-28, still in force, citing one source."""
+
+    class Meta:
+        model = RegimePeriod
+        skip_postgeneration_save = True
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    legal_model = factory.LazyFunction(lambda: legal_model("decriminalization"))
+    start_date = datetime.date(2003, 6, 28)
+    end_date = None
+    treatment_of_workers = "legal"
+    treatment_of_clients = "legal"
+    treatment_of_third_parties = "legal"
+    confidence = "high"
+
+    @factory.post_generation
+    def cited(self, create, extracted, **kwargs):
+        if create:
+            RegimePeriodSource.objects.create(regime_period=self, source=extracted or SourceFactory())

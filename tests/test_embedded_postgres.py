@@ -1,0 +1,113 @@
+"""The embedded server: starts from nothing, is reused, survives a crash, explains failures."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from config.embedded_postgres import EmbeddedPostgres, EmbeddedPostgresError, remove_cluster
+
+PROJECT = Path(__file__).resolve().parent.parent
+# Under var/ (not pytest's 0700 tmp dir) so the unprivileged server user can reach it.
+SCRATCH = PROJECT / "var" / "test-clusters"
+
+
+@pytest.fixture
+def cluster():
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    SCRATCH.chmod(0o755)
+    instance = EmbeddedPostgres(base_dir=SCRATCH / uuid.uuid4().hex[:8], port=54329)
+    yield instance
+    remove_cluster(instance)
+
+
+def server_answers(cluster: EmbeddedPostgres) -> int:
+    with psycopg.connect(host=str(cluster.socket_dir), port=cluster.port, user="postgres",
+                         dbname="atlas") as connection:
+        return connection.execute("SELECT 1 + 1").fetchone()[0]
+
+
+def test_starts_from_an_empty_directory_and_creates_the_database(cluster):
+    assert not cluster.is_initialised()
+    cluster.ensure_running()
+    assert cluster.is_initialised() and cluster.is_running()
+    assert server_answers(cluster) == 2
+    assert (cluster.data_dir / "PG_VERSION").read_text().strip() == "18"
+
+
+def test_listens_on_a_unix_socket_only(cluster):
+    cluster.ensure_running()
+    with psycopg.connect(host=str(cluster.socket_dir), port=cluster.port, user="postgres",
+                         dbname="atlas") as connection:
+        assert connection.execute("SHOW listen_addresses").fetchone()[0] == ""
+
+
+def test_does_not_run_as_root(cluster):
+    cluster.ensure_running()
+    owner = Path(f"/proc/{cluster.server_pid()}").stat().st_uid
+    assert owner != 0
+
+
+def test_second_start_reuses_the_running_server(cluster):
+    cluster.ensure_running()
+    first_pid = cluster.server_pid()
+    cluster.ensure_running()
+    assert cluster.server_pid() == first_pid
+
+
+def test_restarts_cleanly_after_being_killed(cluster):
+    cluster.ensure_running()
+    old_pid = cluster.server_pid()
+    os.kill(old_pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{old_pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (cluster.data_dir / "postmaster.pid").exists(), "the crash should leave a stale pid file"
+    assert not cluster.is_running()
+    cluster.ensure_running()
+    assert cluster.server_pid() not in (None, old_pid)
+    assert server_answers(cluster) == 2
+
+
+def test_stop_then_start(cluster):
+    cluster.ensure_running()
+    assert cluster.stop() is True
+    assert not cluster.is_running()
+    assert cluster.stop() is False
+    cluster.ensure_running()
+    assert server_answers(cluster) == 2
+
+
+def test_unusable_data_directory_is_explained_in_one_line(cluster):
+    cluster.data_dir.mkdir(parents=True)
+    (cluster.data_dir / "holiday-photos.jpg").write_text("not a database")
+    with pytest.raises(EmbeddedPostgresError) as error:
+        cluster.ensure_running()
+    assert "not empty but holds no PostgreSQL cluster" in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("port", ["eighty", "80", "70000"])
+def test_unusable_port_is_explained(port, monkeypatch):
+    monkeypatch.setenv("ATLAS_PG_PORT", port)
+    with pytest.raises(EmbeddedPostgresError, match="ATLAS_PG_PORT"):
+        EmbeddedPostgres.from_environment()
+
+
+def test_manage_py_prints_one_line_instead_of_a_traceback(cluster):
+    cluster.data_dir.mkdir(parents=True)
+    (cluster.data_dir / "stray-file").write_text("x")
+    env = {**os.environ, "ATLAS_PG_DIR": str(cluster.base_dir), "ATLAS_PG_PORT": "54329"}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run([sys.executable, "manage.py", "migrate", "--check"], cwd=PROJECT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith("embedded database:")
