@@ -403,6 +403,41 @@ class RegimePeriod(models.Model):
         until = self.end_date.isoformat() if self.end_date else "in force"
         return f"{self.jurisdiction}: {model} ({self.start_date.isoformat()} – {until})"
 
+    ROLE_FIELDS = (
+        ("Sex workers", "treatment_of_workers"),
+        ("Clients", "treatment_of_clients"),
+        ("Third parties", "treatment_of_third_parties"),
+    )
+    ACTIVITY_FIELDS = (
+        "street_work", "indoor_work_alone", "working_together", "brothels", "advertising",
+        "registration", "health_checks",
+    )
+
+    @property
+    def model_slug(self) -> str:
+        """The public model slug, or 'varies'."""
+        return "varies" if self.varies_within else self.legal_model.slug
+
+    def role_treatments(self) -> list[dict]:
+        """[{role, slug, label}] for workers, clients and third parties."""
+        return [
+            {"role": role, "field": name, "slug": getattr(self, name),
+             "label": getattr(self, f"get_{name}_display")()}
+            for role, name in self.ROLE_FIELDS
+        ]
+
+    def activity_details(self) -> list[dict]:
+        """[{activity, help, slug, label}] for every coded activity, in a fixed order."""
+        details = []
+        for name in self.ACTIVITY_FIELDS:
+            field = self._meta.get_field(name)
+            details.append({
+                "activity": field.verbose_name[:1].upper() + field.verbose_name[1:],
+                "field": name, "help": field.help_text, "slug": getattr(self, name),
+                "label": getattr(self, f"get_{name}_display")(),
+            })
+        return details
+
     def clean(self) -> None:
         super().clean()
         # Checked here too so the no-overlap check never builds an impossible range.

@@ -61,6 +61,7 @@ REGIME_ANNOTATIONS = {
     "regime_varies": "regime__varies_within",
     "regime_model_slug": "regime__legal_model__slug",
     "regime_model_name": "regime__legal_model__name",
+    "regime_model_position": "regime__legal_model__position",
     "regime_since": "regime__start_date",
     "regime_until": "regime__end_date",
     "regime_workers": "regime__treatment_of_workers",

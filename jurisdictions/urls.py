@@ -6,4 +6,5 @@ app_name = "jurisdictions"
 
 urlpatterns = [
     path("jurisdictions/<slug:slug>/", views.JurisdictionDetailView.as_view(), name="detail"),
+    path("jurisdictions/<slug:slug>/feed/", views.JurisdictionEventsFeed(), name="feed"),
 ]

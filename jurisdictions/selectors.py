@@ -1,0 +1,93 @@
+"""Reads that assemble a whole page from several models, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from .models import Jurisdiction, PolicyEvent, RegimePeriod, RegimePeriodSource, PolicyEventSource
+
+
+def periods_with_sources():
+    """Regime periods with their model, enacting event and cited sources preloaded."""
+    return RegimePeriod.objects.select_related("legal_model", "enacted_by").prefetch_related(
+        Prefetch("citations", queryset=RegimePeriodSource.objects.select_related("source"))
+    )
+
+
+def events_with_sources():
+    return PolicyEvent.objects.prefetch_related(
+        Prefetch("citations", queryset=PolicyEventSource.objects.select_related("source"))
+    )
+
+
+@dataclass
+class TimelineEntry:
+    """One row of a jurisdiction's timeline: a regime period beginning, or an event."""
+
+    date: datetime.date
+    precision: str
+    period: RegimePeriod | None = None
+    event: PolicyEvent | None = None
+
+
+@dataclass
+class JurisdictionPage:
+    jurisdiction: Jurisdiction
+    as_of: datetime.date
+    explicit_date: bool
+    current: RegimePeriod | None
+    history: list[RegimePeriod]
+    events: list[PolicyEvent]
+    children: list[Jurisdiction]
+    ancestors: list[Jurisdiction]
+    compare_options: list[tuple[str, str]]
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+    @property
+    def reforms(self) -> list[tuple[RegimePeriod, RegimePeriod]]:
+        """Consecutive (before, after) periods, for before/after comparisons."""
+        return list(zip(self.history, self.history[1:]))
+
+    @property
+    def sources(self):
+        """Every source cited by this jurisdiction's periods and events, once each, by title."""
+        seen = {}
+        for record in [*self.history, *self.events]:
+            for citation in record.citations.all():
+                seen.setdefault(citation.source.pk, citation.source)
+        return sorted(seen.values(), key=lambda source: source.title)
+
+
+def jurisdiction_page(*, slug: str, as_of: datetime.date, explicit_date: bool = False) -> JurisdictionPage:
+    """Everything the jurisdiction page shows, as of a date (raises Http404 for an unknown slug)."""
+    jurisdiction = (
+        Jurisdiction.objects.select_related("parent__parent__parent").filter(slug=slug).first()
+    )
+    if jurisdiction is None:
+        raise Http404("No jurisdiction with this address.")
+    history = list(periods_with_sources().filter(jurisdiction=jurisdiction).order_by("start_date"))
+    current = next(
+        (p for p in history if p.start_date <= as_of and (p.end_date is None or p.end_date > as_of)),
+        None,
+    )
+    events = list(events_with_sources().filter(jurisdiction=jurisdiction).order_by("date", "id"))
+    children = list(
+        Jurisdiction.objects.filter(parent=jurisdiction).with_regime(as_of=as_of).order_by("name")
+    )
+    compare_options = list(
+        Jurisdiction.objects.exclude(pk=jurisdiction.pk).order_by("name").values_list("slug", "name")
+    )
+    timeline = sorted(
+        [TimelineEntry(p.start_date, "day", period=p) for p in history]
+        + [TimelineEntry(e.date, e.date_precision, event=e) for e in events],
+        key=lambda entry: (entry.date, entry.event is None),
+    )
+    return JurisdictionPage(
+        jurisdiction=jurisdiction, as_of=as_of, explicit_date=explicit_date, current=current,
+        history=history, events=events, children=children, ancestors=jurisdiction.ancestors(),
+        compare_options=compare_options, timeline=timeline,
+    )

@@ -1,0 +1,138 @@
+"""FilterSets for the public list pages and exports (one per list)."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from jurisdictions.forms import AsOfForm
+from jurisdictions.models import EventKind, Jurisdiction, JurisdictionKind, PolicyEvent, Region
+from models_compare.vocabulary import VARIES, LegalModelSlug, Treatment
+
+MODEL_CHOICES = [*LegalModelSlug.choices, (VARIES, "Varies within (units coded separately)")]
+
+
+class AsOfField(forms.DateField):
+    """The as_of date, with the range checks of AsOfForm."""
+
+    def clean(self, value):
+        form = AsOfForm({"as_of": value or ""})
+        if not form.is_valid():
+            raise forms.ValidationError(form.errors["as_of"])
+        return form.cleaned_data["as_of"]
+
+
+class AsOfFilter(django_filters.Filter):
+    """Consumed by filter_queryset (it picks the regime), so filtering itself is a no-op."""
+
+    field_class = AsOfField
+
+    def filter(self, qs, value):
+        return qs
+
+
+class JurisdictionFilterSet(django_filters.FilterSet):
+    """Browse and export: jurisdictions with the regime in force on ``as_of``."""
+
+    q = django_filters.CharFilter(method="filter_text", label="Name or ISO code",
+                                  max_length=100)
+    legal_model = django_filters.MultipleChoiceFilter(
+        field_name="regime_model_slug", choices=MODEL_CHOICES, label="Legal model",
+        method="filter_model", widget=forms.CheckboxSelectMultiple,
+    )
+    region = django_filters.ChoiceFilter(field_name="region", choices=Region.choices, label="Region",
+                                         empty_label="Any region")
+    kind = django_filters.ChoiceFilter(field_name="kind", choices=JurisdictionKind.choices,
+                                       label="Kind", empty_label="Any kind")
+    parent = django_filters.ModelChoiceFilter(
+        field_name="parent", queryset=Jurisdiction.objects.filter(children__isnull=False).distinct(),
+        to_field_name="slug", label="Part of", empty_label="Anywhere",
+    )
+    workers = django_filters.ChoiceFilter(field_name="regime_workers", choices=Treatment.choices,
+                                          label="Sex workers", empty_label="Any treatment")
+    clients = django_filters.ChoiceFilter(field_name="regime_clients", choices=Treatment.choices,
+                                          label="Clients", empty_label="Any treatment")
+    third_parties = django_filters.ChoiceFilter(
+        field_name="regime_third_parties", choices=Treatment.choices, label="Third parties",
+        empty_label="Any treatment",
+    )
+    changed_since = django_filters.DateFilter(
+        method="filter_changed_since", label="Law changed since",
+        input_formats=["%Y-%m-%d", "%Y"],
+        help_text="A year (2015) or a date (2015-06-01).",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "YYYY or YYYY-MM-DD"}),
+    )
+    as_of = AsOfFilter(label="Law as of", widget=forms.DateInput(attrs={"type": "date"}),
+                       help_text="From 1990-01-01 to today. Empty: today.")
+    sort = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("regime_model_position", "model"), ("regime_since", "since"),
+                ("region", "region"), ("kind", "kind")),
+        field_labels={"name": "Name", "regime_model_position": "Legal model", "regime_since": "In force since",
+                      "region": "Region", "kind": "Kind"},
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Jurisdiction
+        fields = []
+
+    def filter_queryset(self, queryset):
+        # The regime must be annotated before any filter reads it.
+        queryset = queryset.with_regime(as_of=self.form.cleaned_data.get("as_of"))
+        return super().filter_queryset(queryset).order_by(*self._ordering())
+
+    def _ordering(self):
+        requested = self.form.cleaned_data.get("sort")
+        return [*(requested or []), "name", "pk"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(name__icontains=value) | Q(iso_code__iexact=value) | Q(slug__icontains=value)
+        ) if value else queryset
+
+    def filter_model(self, queryset, name, values):
+        if not values:
+            return queryset
+        condition = Q(regime_model_slug__in=[v for v in values if v != VARIES])
+        if VARIES in values:
+            condition |= Q(regime_varies=True)
+        return queryset.filter(condition)
+
+    def filter_changed_since(self, queryset, name, value):
+        return queryset.changed_since(value) if value else queryset
+
+
+class PolicyEventFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("The 'From' date must not be after the 'To' date.")
+        return data
+
+
+class PolicyEventFilterSet(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=EventKind.choices, label="Kind",
+                                               widget=forms.CheckboxSelectMultiple)
+    jurisdiction = django_filters.ModelChoiceFilter(
+        field_name="jurisdiction", queryset=Jurisdiction.objects.all(), to_field_name="slug",
+        label="Jurisdiction", empty_label="All jurisdictions",
+    )
+    model_change = django_filters.BooleanFilter(
+        method="filter_model_change", label="Changed the legal model",
+        widget=forms.Select(choices=[("", "Any event"), ("true", "Only events that began a new regime"),
+                                     ("false", "Only events that did not")]),
+    )
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To",
+                                        widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = PolicyEvent
+        fields = []
+        form = PolicyEventFilterForm
+
+    def filter_model_change(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(periods_enacted__isnull=not value).distinct()

@@ -1,0 +1,95 @@
+"""The comparison picker: 2 to 4 jurisdictions, each optionally at its own date."""
+
+import datetime
+import re
+
+from django import forms
+
+from jurisdictions.forms import AsOfForm
+from jurisdictions.models import Jurisdiction
+
+from .selectors import ComparisonItem
+
+MIN_ITEMS, MAX_ITEMS = 2, 4
+TOKEN = re.compile(r"^(?P<slug>[-a-z0-9]{1,150})(?:@(?P<date>.+))?$")
+
+
+class CompareForm(forms.Form):
+    """``?j=sweden&j=new-zealand`` or ``?j=belgium@2021-01-01&j=belgium``.
+
+    The picker also sends ``on`` dates in parallel with ``j`` (``j=belgium&on=2021-01-01``);
+    both spellings give the same comparison.
+    """
+
+    j = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+    on = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+    as_of = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def clean_as_of(self):
+        return _checked_date(self.cleaned_data.get("as_of"))
+
+    def clean(self):
+        data = super().clean()
+        tokens = [str(t).strip().lower() for t in (data.get("j") or [])]
+        dates = [str(d).strip() for d in (data.get("on") or [])]
+        default_date = data.get("as_of")
+        items, problems = [], []
+        for index, token in enumerate(tokens):
+            if not token:
+                continue
+            match = TOKEN.match(token)
+            if not match:
+                problems.append(f"“{token[:60]}” is not a jurisdiction address.")
+                continue
+            raw_date = match["date"] or (dates[index] if index < len(dates) else "")
+            when, explicit = default_date, bool(default_date)
+            if raw_date:
+                try:
+                    when = _checked_date(datetime.date.fromisoformat(raw_date))
+                    explicit = True
+                except (ValueError, forms.ValidationError) as error:
+                    detail = error.messages[0] if isinstance(error, forms.ValidationError) else \
+                        "write dates as YYYY-MM-DD"
+                    problems.append(f"The date for “{match['slug']}” is not usable: {detail}")
+                    continue
+            items.append(ComparisonItem(match["slug"], when or _today(), explicit))
+        if problems:
+            raise forms.ValidationError(problems)
+        known = dict(Jurisdiction.objects.filter(slug__in={i.slug for i in items})
+                     .values_list("slug", "name"))
+        unknown = sorted({i.slug for i in items} - set(known))
+        if unknown:
+            raise forms.ValidationError(
+                [f"There is no jurisdiction “{slug}”. Choose one from the list below." for slug in unknown]
+            )
+        if len(set(items)) != len(items):
+            raise forms.ValidationError(
+                "The same jurisdiction at the same date is listed twice. To compare a place "
+                "before and after a reform, give one of them a date, e.g. belgium@2021-01-01."
+            )
+        if len(items) < MIN_ITEMS:
+            raise forms.ValidationError(f"Choose at least {MIN_ITEMS} jurisdictions (or one at two dates).")
+        if len(items) > MAX_ITEMS:
+            raise forms.ValidationError(f"Compare at most {MAX_ITEMS} at a time; you chose {len(items)}.")
+        data["items"] = items
+        return data
+
+    @property
+    def submitted(self) -> bool:
+        return any(str(t).strip() for t in self.data.getlist("j"))
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _checked_date(value):
+    """Apply the site-wide as_of range (1990 to today) to a comparison date."""
+    if value is None:
+        return None
+    form = AsOfForm({"as_of": value.isoformat()})
+    if not form.is_valid():
+        raise forms.ValidationError(form.errors["as_of"][0])
+    return form.cleaned_data["as_of"]

@@ -1,0 +1,177 @@
+"""Comparative reads: counts per model, export rows, side-by-side comparisons."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from jurisdictions.models import Jurisdiction, RegimePeriod, RegimePeriodSource
+from jurisdictions.selectors import periods_with_sources
+
+from .models import LegalModel
+from .vocabulary import VARIES
+
+
+@dataclass
+class ModelCount:
+    slug: str
+    name: str
+    count: int
+
+
+def model_counts(jurisdictions) -> list[ModelCount]:
+    """How many of these (regime-annotated) jurisdictions fall under each model, in one query.
+
+    Always lists the five models (zeros included), then 'varies' and 'not coded' when present.
+    """
+    rows = (
+        jurisdictions.order_by()
+        .values("regime_model_slug", "regime_varies")
+        .annotate(count=Count("pk"))
+    )
+    tally = defaultdict(int)
+    for row in rows:
+        if row["regime_varies"]:
+            tally[VARIES] += row["count"]
+        else:
+            tally[row["regime_model_slug"]] += row["count"]
+    counts = [ModelCount(model.slug, model.name, tally[model.slug]) for model in LegalModel.objects.all()]
+    if tally[VARIES]:
+        counts.append(ModelCount(VARIES, "Varies within", tally[VARIES]))
+    if tally[None]:
+        counts.append(ModelCount("none", "No regime recorded", tally[None]))
+    return counts
+
+
+EXPORT_FIELDS = [
+    "slug", "name", "iso_code", "kind", "parent", "region", "legal_model", "workers", "clients",
+    "third_parties", "regime_since", "confidence", "last_reviewed", "sources",
+]
+
+
+def export_rows(jurisdictions) -> list[dict]:
+    """One dict per jurisdiction in EXPORT_FIELDS order; two queries whatever the count."""
+    rows = list(jurisdictions.select_related("parent"))
+    period_ids = [row.regime_period_id for row in rows if row.regime_period_id]
+    urls = defaultdict(list)
+    for period_id, url in (
+        RegimePeriodSource.objects.filter(regime_period_id__in=period_ids)
+        .order_by("source__url").values_list("regime_period_id", "source__url")
+    ):
+        urls[period_id].append(url)
+    return [
+        {
+            "slug": row.slug,
+            "name": row.name,
+            "iso_code": row.iso_code or None,
+            "kind": row.kind,
+            "parent": row.parent.slug if row.parent_id else None,
+            "region": row.region,
+            "legal_model": VARIES if row.regime_varies else row.regime_model_slug,
+            "workers": row.regime_workers or None,
+            "clients": row.regime_clients or None,
+            "third_parties": row.regime_third_parties or None,
+            "regime_since": row.regime_since.isoformat() if row.regime_since else None,
+            "confidence": row.regime_confidence,
+            "last_reviewed": row.last_reviewed.isoformat() if row.last_reviewed else None,
+            "sources": urls.get(row.regime_period_id, []),
+        }
+        for row in rows
+    ]
+
+
+# --- Side-by-side comparison ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparisonItem:
+    """One column: a jurisdiction as of a date (several columns may share a jurisdiction)."""
+
+    slug: str
+    as_of: datetime.date
+    explicit_date: bool = False
+
+    @property
+    def token(self) -> str:
+        """How the item is written in a permalink: 'belgium' or 'belgium@2021-01-01'."""
+        return f"{self.slug}@{self.as_of.isoformat()}" if self.explicit_date else self.slug
+
+
+@dataclass
+class ComparisonColumn:
+    item: ComparisonItem
+    jurisdiction: Jurisdiction
+    period: RegimePeriod | None
+
+
+@dataclass
+class ComparisonRow:
+    label: str
+    values: list[str]
+    help: str = ""
+    group: str = ""
+
+    @property
+    def differs(self) -> bool:
+        return len(set(self.values)) > 1
+
+
+@dataclass
+class Comparison:
+    columns: list[ComparisonColumn]
+    rows: list[ComparisonRow] = field(default_factory=list)
+
+    @property
+    def difference_count(self) -> int:
+        return sum(row.differs for row in self.rows)
+
+
+NOT_IN_FORCE = "No regime recorded on this date"
+
+
+def build_comparison(*, items: list[ComparisonItem]) -> Comparison:
+    """Columns for each item and one row per compared attribute, in three queries."""
+    slugs = {item.slug for item in items}
+    jurisdictions = {j.slug: j for j in Jurisdiction.objects.filter(slug__in=slugs).select_related("parent")}
+    periods = defaultdict(list)
+    for period in periods_with_sources().filter(jurisdiction__slug__in=slugs):
+        periods[period.jurisdiction_id].append(period)
+    columns = []
+    for item in items:
+        jurisdiction = jurisdictions[item.slug]
+        period = next(
+            (p for p in periods[jurisdiction.pk]
+             if p.start_date <= item.as_of and (p.end_date is None or p.end_date > item.as_of)),
+            None,
+        )
+        columns.append(ComparisonColumn(item, jurisdiction, period))
+    return Comparison(columns=columns, rows=_comparison_rows(columns))
+
+
+def _comparison_rows(columns: list[ComparisonColumn]) -> list[ComparisonRow]:
+    def each(describe) -> list[str]:
+        return [describe(column.period) if column.period else NOT_IN_FORCE for column in columns]
+
+    def model_name(period):
+        return "Varies within (units coded separately)" if period.varies_within else period.legal_model.name
+
+    def since(period):
+        prefix = "Before " if period.in_force_before_start else ""
+        return f"{prefix}{period.start_date.day} {period.start_date:%B} {period.start_date.year}"
+
+    rows = [ComparisonRow("Legal model", each(model_name), group="Model")]
+    for role, name in RegimePeriod.ROLE_FIELDS:
+        rows.append(ComparisonRow(role, each(lambda p, n=name: getattr(p, f"get_{n}_display")()
+                                             if not p.varies_within else "Varies within"),
+                                  group="Treatment"))
+    for name in RegimePeriod.ACTIVITY_FIELDS:
+        field_ = RegimePeriod._meta.get_field(name)
+        label = field_.verbose_name[:1].upper() + field_.verbose_name[1:]
+        rows.append(ComparisonRow(label, each(lambda p, n=name: getattr(p, f"get_{n}_display")()),
+                                  help=field_.help_text, group="Activities"))
+    rows.append(ComparisonRow("In force since", each(since), group="Evidence"))
+    rows.append(ComparisonRow("Confidence", each(lambda p: p.get_confidence_display()), group="Evidence"))
+    return rows

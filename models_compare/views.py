@@ -1,0 +1,223 @@
+"""Public comparative pages: home, browse, exports, compare, legal models, events."""
+
+import csv
+import json
+
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.views import View
+
+from jurisdictions.forms import AsOfForm
+from jurisdictions.models import Jurisdiction, PolicyEvent, RegimePeriod
+from jurisdictions.views import render_bad_request
+
+from .filters import JurisdictionFilterSet, PolicyEventFilterSet
+from .forms import CompareForm
+from .models import LegalModel
+from .selectors import EXPORT_FIELDS, build_comparison, export_rows, model_counts
+
+PAGE_SIZE = 50
+
+
+def _page(request, object_list, per_page=PAGE_SIZE):
+    """The requested page, or the last one when the number is past the end (never a 404/500)."""
+    return Paginator(object_list, per_page).get_page(request.GET.get("page"))
+
+
+class HomeView(View):
+    def get(self, request):
+        as_of_form = AsOfForm(request.GET)
+        if not as_of_form.is_valid():
+            return render_bad_request(request, [as_of_form])
+        as_of = as_of_form.date()
+        countries = Jurisdiction.objects.roots().with_regime(as_of=as_of)
+        latest_events = PolicyEvent.objects.up_to(as_of).select_related("jurisdiction").newest_first()[:8]
+        return render(request, "models_compare/home.html", {
+            "as_of": as_of, "as_of_form": as_of_form,
+            "counts": model_counts(countries), "latest_events": latest_events,
+        })
+
+
+class BrowseView(View):
+    def get(self, request):
+        filterset = JurisdictionFilterSet(request.GET, queryset=Jurisdiction.objects.select_related("parent"))
+        if not filterset.is_valid():
+            return render(request, "models_compare/browse.html", {"filter": filterset}, status=400)
+        jurisdictions = filterset.qs
+        return render(request, "models_compare/browse.html", {
+            "filter": filterset,
+            "as_of": filterset.form.cleaned_data.get("as_of"),
+            "page_obj": _page(request, jurisdictions),
+            "counts": model_counts(jurisdictions),
+        })
+
+
+class ExportView(View):
+    """The browse filter's rows, every one of them, as CSV or JSON."""
+
+    format = "csv"
+
+    def get(self, request):
+        filterset = JurisdictionFilterSet(request.GET, queryset=Jurisdiction.objects.all())
+        if not filterset.is_valid():
+            return HttpResponse(
+                json.dumps({"errors": filterset.errors.get_json_data()}, indent=2),
+                status=400, content_type="application/json",
+            )
+        as_of = AsOfForm(request.GET)
+        as_of.is_valid()
+        rows = export_rows(filterset.qs)
+        filename = f"sex-work-law-atlas-{as_of.date().isoformat()}.{self.format}"
+        if self.format == "json":
+            body = json.dumps({"as_of": as_of.date().isoformat(), "count": len(rows), "results": rows},
+                              indent=2, ensure_ascii=False)
+            response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        else:
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({**row, "sources": " ".join(row["sources"])})
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class CompareView(View):
+    def get(self, request):
+        form = CompareForm(request.GET)
+        options = Jurisdiction.objects.order_by("name").values_list("slug", "name")
+        context = {"form": form, "options": list(options), "pickers": range(4)}
+        if not form.submitted:
+            return render(request, "models_compare/compare.html", context)
+        if not form.is_valid():
+            return render(request, "models_compare/compare.html", context, status=400)
+        items = form.cleaned_data["items"]
+        canonical = "&".join(f"j={item.token}" for item in items)
+        if request.GET.urlencode(safe="@") != canonical:
+            return redirect(f"{reverse('models_compare:compare')}?{canonical}")
+        context["comparison"] = build_comparison(items=items)
+        context["permalink"] = request.build_absolute_uri()
+        return render(request, "models_compare/compare.html", context)
+
+
+class ModelListView(View):
+    def get(self, request):
+        as_of_form = AsOfForm(request.GET)
+        if not as_of_form.is_valid():
+            return render_bad_request(request, [as_of_form])
+        as_of = as_of_form.date()
+        counts = {c.slug: c.count for c in model_counts(Jurisdiction.objects.with_regime(as_of=as_of))}
+        models = list(LegalModel.objects.all())
+        for model in models:
+            model.jurisdiction_count = counts.get(model.slug, 0)
+        return render(request, "models_compare/models.html", {
+            "models": models, "as_of": as_of, "as_of_form": as_of_form,
+        })
+
+
+class ModelDetailView(View):
+    def get(self, request, slug):
+        model = LegalModel.objects.filter(slug=slug).first()
+        if model is None:
+            raise Http404("No legal model with this address.")
+        as_of_form = AsOfForm(request.GET)
+        if not as_of_form.is_valid():
+            return render_bad_request(request, [as_of_form])
+        as_of = as_of_form.date()
+        jurisdictions = (Jurisdiction.objects.with_regime(as_of=as_of)
+                         .filter(regime_model_slug=slug).select_related("parent").order_by("name"))
+        return render(request, "models_compare/model_detail.html", {
+            "model": model, "as_of": as_of, "as_of_form": as_of_form,
+            "jurisdictions": jurisdictions, "others": LegalModel.objects.exclude(pk=model.pk),
+        })
+
+
+class EventListView(View):
+    def get(self, request):
+        filterset = PolicyEventFilterSet(
+            request.GET, queryset=PolicyEvent.objects.select_related("jurisdiction").newest_first()
+        )
+        if not filterset.is_valid():
+            return render(request, "models_compare/events.html", {"filter": filterset}, status=400)
+        return render(request, "models_compare/events.html", {
+            "filter": filterset, "page_obj": _page(request, filterset.qs),
+        })
+
+
+class EventFeed(Feed):
+    """Atom feed of policy events, with the same filters as the events page."""
+
+    feed_type = Atom1Feed
+    title = "Sex Work Law Atlas: policy events"
+    subtitle = "Dated changes to sex-work law, newest first, with sources."
+
+    def get_object(self, request):
+        filterset = PolicyEventFilterSet(
+            request.GET, queryset=PolicyEvent.objects.select_related("jurisdiction").newest_first()
+        )
+        if not filterset.is_valid():
+            raise Http404("Invalid filter.")
+        return filterset.qs[:50]
+
+    def link(self, events):
+        return reverse("models_compare:events")
+
+    def items(self, events):
+        return events
+
+    def item_title(self, event):
+        place = event.jurisdiction.name if event.jurisdiction else "International"
+        return f"{place}: {event.title}"
+
+    def item_description(self, event):
+        return event.description
+
+    def item_link(self, event):
+        if event.jurisdiction:
+            return f"{event.jurisdiction.get_absolute_url()}#event-{event.slug}"
+        return f"{reverse('models_compare:events')}#event-{event.slug}"
+
+    def item_pubdate(self, event):
+        from datetime import datetime, time, timezone
+
+        return datetime.combine(event.date, time(), tzinfo=timezone.utc)
+
+
+class ModelFeed(Feed):
+    """Atom feed of jurisdictions moving to a legal model (regime periods that began under it)."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug):
+        model = LegalModel.objects.filter(slug=slug).first()
+        if model is None:
+            raise Http404("No legal model with this address.")
+        return model
+
+    def title(self, model):
+        return f"Sex Work Law Atlas: jurisdictions adopting the {model.name}"
+
+    def link(self, model):
+        return reverse("models_compare:model", kwargs={"slug": model.slug})
+
+    def items(self, model):
+        return (RegimePeriod.objects.filter(legal_model=model, in_force_before_start=False)
+                .select_related("jurisdiction", "legal_model").order_by("-start_date")[:50])
+
+    def item_title(self, period):
+        return f"{period.jurisdiction.name}: {period.legal_model.name} from {period.start_date:%d %B %Y}"
+
+    def item_description(self, period):
+        return period.notes
+
+    def item_link(self, period):
+        return period.jurisdiction.get_absolute_url()
+
+    def item_pubdate(self, period):
+        from datetime import datetime, time, timezone
+
+        return datetime.combine(period.start_date, time(), tzinfo=timezone.utc)
