@@ -26,7 +26,7 @@ class AsOfForm(forms.Form):
         if value < COVERAGE_START:
             raise forms.ValidationError("The atlas records law from 1 January 1990; choose a later date.")
         if value > today:
-            raise forms.ValidationError(f"Choose a date no later than today ({today:%d %B %Y}).")
+            raise forms.ValidationError(f"Choose a date from 1 January 1990 to today ({today:%d %B %Y}).")
         return value
 
     def date(self) -> datetime.date:

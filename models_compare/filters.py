@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 
 from jurisdictions.forms import AsOfForm
 from jurisdictions.models import EventKind, Jurisdiction, JurisdictionKind, PolicyEvent, Region
@@ -28,6 +28,12 @@ class AsOfFilter(django_filters.Filter):
 
     def filter(self, qs, value):
         return qs
+
+
+class EventsUpToFilter(django_filters.Filter):
+    """as_of on the events page: events dated on or before it."""
+
+    field_class = AsOfField
 
 
 class JurisdictionFilterSet(django_filters.FilterSet):
@@ -81,8 +87,17 @@ class JurisdictionFilterSet(django_filters.FilterSet):
         return super().filter_queryset(queryset).order_by(*self._ordering())
 
     def _ordering(self):
-        requested = self.form.cleaned_data.get("sort")
-        return [*(requested or []), "name", "pk"]
+        """The requested sort (translated to field names), then name as a stable tie-break."""
+        sort = self.filters["sort"]
+        ordering = []
+        for param in self.form.cleaned_data.get("sort") or []:
+            value = sort.get_ordering_value(param)
+            # Jurisdictions without a regime on the date sort last either way.
+            if value.startswith("-"):
+                ordering.append(F(value[1:]).desc(nulls_last=True))
+            else:
+                ordering.append(F(value).asc(nulls_last=True))
+        return [*ordering, "name", "pk"]
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
@@ -126,6 +141,10 @@ class PolicyEventFilterSet(django_filters.FilterSet):
                                           widget=forms.DateInput(attrs={"type": "date"}))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To",
                                         widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = EventsUpToFilter(
+        field_name="date", lookup_expr="lte", label="Events up to",
+        widget=forms.DateInput(attrs={"type": "date"}), help_text="From 1990-01-01 to today. Empty: today.",
+    )
 
     class Meta:
         model = PolicyEvent

@@ -1,0 +1,15 @@
+"""The page types every browser check visits, on the data of the `atlas` fixture."""
+
+# (name, path, expected HTTP status)
+PAGES = [
+    ("home", "/", 200),
+    ("browse", "/jurisdictions/", 200),
+    ("browse-invalid-filter", "/jurisdictions/?changed_since=last+week&as_of=1800-01-01", 400),
+    ("jurisdiction", "/jurisdictions/sweden/", 200),
+    ("jurisdiction-with-units", "/jurisdictions/federation/", 200),
+    ("compare", "/compare/?j=sweden&j=new-zealand&j=netherlands", 200),
+    ("compare-errors", "/compare/?j=sweden&j=atlantis", 400),
+    ("models", "/models/", 200),
+    ("model-detail", "/models/nordic/", 200),
+    ("events", "/events/", 200),
+]

@@ -1,0 +1,38 @@
+"""axe-core on every page type, and the keyboard path into the content."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from .helpers import BROWSER, visit
+from .pages import PAGES
+
+pytestmark = BROWSER
+
+AXE = Axe()
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.mark.parametrize(("name", "path", "status"), PAGES, ids=[p[0] for p in PAGES])
+def test_no_serious_or_critical_axe_violations(page, live_server, atlas, name, path, status):
+    visit(page, live_server, path, status)
+    results = AXE.run(page)
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+        for v in blocking
+    )
+    assert not blocking, f"{name} {path}:\n{report}"
+
+
+def test_first_tab_reaches_the_skip_link_which_moves_focus_to_main(page, live_server, atlas):
+    visit(page, live_server, "/jurisdictions/sweden/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+    # The next Tab continues inside the content, not back in the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement)")

@@ -1,0 +1,242 @@
+"""Public pages: content, bad input as 4xx (never 500), and fixed query budgets."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    ("models_compare:home", {}),
+    ("models_compare:browse", {}),
+    ("models_compare:models", {}),
+    ("models_compare:model", {"slug": "nordic"}),
+    ("models_compare:events", {}),
+    ("jurisdictions:detail", {"slug": "new-zealand"}),
+]
+# Queries per page, including the session-less middleware: none may grow with the data.
+QUERY_BUDGET = {
+    "models_compare:home": 4, "models_compare:browse": 6, "models_compare:models": 3,
+    "models_compare:model": 3, "models_compare:events": 4, "jurisdictions:detail": 7,
+}
+
+
+@pytest.mark.parametrize("name,kwargs", PAGES)
+def test_every_page_renders(client, atlas, name, kwargs):
+    assert client.get(reverse(name, kwargs=kwargs)).status_code == 200
+
+
+@pytest.mark.parametrize("name,kwargs", PAGES)
+def test_query_budget_does_not_grow_with_the_data(client, atlas, many_jurisdictions, name, kwargs,
+                                                  django_assert_max_num_queries):
+    with django_assert_max_num_queries(QUERY_BUDGET[name]):
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 200
+
+
+@pytest.mark.parametrize("name,kwargs", PAGES)
+@pytest.mark.parametrize("as_of", ["1800-01-01", "2999-01-01", "yesterday", "2003-02-30", "%00", "9" * 400])
+def test_invalid_as_of_is_a_400_with_a_message(client, atlas, name, kwargs, as_of):
+    response = client.get(reverse(name, kwargs=kwargs), {"as_of": as_of})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "1990" in body or "YYYY-MM-DD" in body or "valid date" in body
+
+
+@pytest.mark.parametrize("name,kwargs", PAGES)
+def test_as_of_is_respected(client, atlas, name, kwargs):
+    assert client.get(reverse(name, kwargs=kwargs), {"as_of": "2000-01-01"}).status_code == 200
+
+
+def test_unknown_jurisdiction_and_model_are_404(client, atlas):
+    assert client.get("/jurisdictions/atlantis/").status_code == 404
+    assert client.get("/models/anarchy/").status_code == 404
+    assert client.get("/models/anarchy/feed/").status_code == 404
+    assert client.get("/jurisdictions/atlantis/feed/").status_code == 404
+
+
+class TestBrowse:
+    def rows(self, client, **params):
+        response = client.get(reverse("models_compare:browse"), params)
+        assert response.status_code == 200, response.content
+        return [j.slug for j in response.context["page_obj"]]
+
+    def test_filter_by_several_models(self, client, atlas):
+        assert set(self.rows(client, legal_model=["nordic", "decriminalization"])) == {
+            "sweden", "new-zealand", "belgium", "province"}
+
+    def test_filter_by_model_as_of_a_date(self, client, atlas):
+        assert self.rows(client, legal_model="nordic", as_of="1998-12-31") == []
+        assert self.rows(client, legal_model="decriminalization", as_of="2021-12-31") == ["new-zealand", "province"]
+
+    def test_filter_varies(self, client, atlas):
+        assert self.rows(client, legal_model="varies") == ["federation"]
+
+    def test_filter_by_treatment_and_region(self, client, atlas):
+        assert self.rows(client, clients="criminalized") == ["sweden"]
+        assert self.rows(client, region="oceania", kind="state") == ["province"]
+
+    def test_filter_by_parent(self, client, atlas):
+        assert self.rows(client, parent="federation") == ["province"]
+
+    def test_changed_since_year_or_date(self, client, atlas):
+        assert self.rows(client, changed_since="2022") == ["belgium"]
+        assert self.rows(client, changed_since="2003-06-28") == ["belgium", "new-zealand"]
+
+    def test_text_search_over_names_and_iso_codes(self, client, atlas):
+        assert self.rows(client, q="zealand") == ["new-zealand"]
+        assert self.rows(client, q="be") == ["belgium"] or "belgium" in self.rows(client, q="BE")
+
+    def test_sorting(self, client, atlas):
+        assert self.rows(client, sort="-name")[0] == "sweden"
+        assert self.rows(client, sort="-since")[0] == "belgium"
+
+    def test_counts_per_model_follow_the_filter(self, client, atlas):
+        response = client.get(reverse("models_compare:browse"), {"region": "europe"})
+        counts = {c.slug: c.count for c in response.context["counts"]}
+        assert counts["nordic"] == 1 and counts["decriminalization"] == 1 and counts["criminalization"] == 0
+
+    @pytest.mark.parametrize("params", [
+        {"legal_model": "tolerance"}, {"region": "atlantis"}, {"workers": "free"},
+        {"changed_since": "20222"}, {"sort": "password"}, {"parent": "nowhere"}, {"kind": "planet"},
+    ])
+    def test_invalid_filters_are_a_400_with_form_errors(self, client, atlas, params):
+        response = client.get(reverse("models_compare:browse"), params)
+        assert response.status_code == 400
+        assert response.context["filter"].form.errors
+
+    def test_page_past_the_end_shows_the_last_page(self, client, atlas):
+        for page in ["999999", "-1", "abc", "9" * 100]:
+            assert client.get(reverse("models_compare:browse"), {"page": page}).status_code == 200
+
+
+class TestExports:
+    def test_json_export_has_every_row_and_field(self, client, atlas, many_jurisdictions):
+        response = client.get(reverse("models_compare:export_json"), {"as_of": "2010-01-01"})
+        data = json.loads(response.content)
+        assert data["as_of"] == "2010-01-01" and data["count"] == len(data["results"]) == 65
+        nz = next(row for row in data["results"] if row["slug"] == "new-zealand")
+        assert nz["legal_model"] == "decriminalization" and nz["regime_since"] == "2003-06-28"
+        assert nz["third_parties"] == "regulated" and nz["sources"][0].startswith("https://")
+        assert set(nz) == {"slug", "name", "iso_code", "kind", "parent", "region", "legal_model", "workers",
+                           "clients", "third_parties", "regime_since", "confidence", "last_reviewed", "sources"}
+        province = next(row for row in data["results"] if row["slug"] == "province")
+        assert province["parent"] == "federation"
+        federation = next(row for row in data["results"] if row["slug"] == "federation")
+        assert federation["legal_model"] == "varies" and federation["workers"] is None
+
+    def test_csv_export_matches_the_filter(self, client, atlas):
+        response = client.get(reverse("models_compare:export_csv"), {"legal_model": "nordic"})
+        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        assert [row["slug"] for row in rows] == ["sweden"]
+        assert rows[0]["regime_since"] == "1999-01-01" and rows[0]["clients"] == "criminalized"
+        assert response["Content-Disposition"].startswith("attachment;")
+
+    def test_export_query_count_is_fixed(self, client, atlas, many_jurisdictions, django_assert_max_num_queries):
+        with django_assert_max_num_queries(3):
+            client.get(reverse("models_compare:export_json"))
+
+    def test_invalid_export_filter_is_a_400(self, client, atlas):
+        response = client.get(reverse("models_compare:export_csv"), {"as_of": "1492-10-12"})
+        assert response.status_code == 400 and "as_of" in json.loads(response.content)["errors"]
+
+
+class TestJurisdictionPage:
+    def test_shows_regime_grid_timeline_and_sources(self, client, atlas):
+        body = client.get("/jurisdictions/new-zealand/").content.decode()
+        assert "Decriminalisation" in body and "Regulated (legal only within licensing)" in body
+        assert "28 June 2003" in body and "25 June 2003" in body
+        assert "Law passed" in body and "Law in force" in body
+        assert "https://legislation.example.org/statute/" in body
+
+    def test_year_precision_is_shown_as_a_year(self, client, atlas):
+        body = client.get("/jurisdictions/belgium/").content.decode()
+        assert ">2022</time>" in body and "1 January 2022" not in body
+
+    def test_as_of_shows_the_old_regime(self, client, atlas):
+        response = client.get("/jurisdictions/new-zealand/", {"as_of": "2000-01-01"})
+        assert response.context["page"].current.legal_model.slug == "partial_criminalization"
+
+    def test_parent_lists_its_units(self, client, atlas):
+        response = client.get("/jurisdictions/federation/")
+        assert [c.slug for c in response.context["page"].children] == ["province"]
+
+    def test_feed_lists_events_newest_first(self, client, atlas):
+        body = client.get("/jurisdictions/new-zealand/feed/").content.decode()
+        assert body.index("comes into force") < body.index("Parliament passes")
+
+
+class TestCompare:
+    def test_two_jurisdictions_side_by_side_with_differences(self, client, atlas):
+        response = client.get("/compare/", {"j": ["sweden", "new-zealand"]})
+        comparison = response.context["comparison"]
+        assert [c.jurisdiction.slug for c in comparison.columns] == ["sweden", "new-zealand"]
+        clients = next(row for row in comparison.rows if row.label == "Clients")
+        assert clients.differs and "Differs" in response.content.decode()
+
+    def test_one_place_before_and_after_a_reform(self, client, atlas):
+        response = client.get("/compare/?j=belgium@2021-01-01&j=belgium")
+        model_row = response.context["comparison"].rows[0]
+        assert model_row.values == ["Partial criminalisation", "Decriminalisation"]
+
+    def test_picker_dates_redirect_to_the_permalink(self, client, atlas):
+        response = client.get("/compare/", {"j": ["belgium", "belgium", ""], "on": ["2021-01-01", "", ""]})
+        assert response.status_code == 302
+        assert response["Location"] == "/compare/?j=belgium@2021-01-01&j=belgium"
+
+    def test_empty_compare_shows_the_picker(self, client, atlas):
+        assert client.get("/compare/").status_code == 200
+
+    @pytest.mark.parametrize("query,message", [
+        ("j=sweden", "at least 2"),
+        ("j=sweden&j=atlantis", "no jurisdiction “atlantis”"),
+        ("j=sweden&j=sweden", "listed twice"),
+        ("j=a&j=b&j=c&j=d&j=e", "no jurisdiction"),
+        ("j=sweden&j=belgium&j=new-zealand&j=federation&j=province", "at most 4"),
+        ("j=sweden@1800-01-01&j=belgium", "1 January 1990"),
+        ("j=sweden@2003-02-30&j=belgium", "YYYY-MM-DD"),
+        ("j=<script>&j=belgium", "not a jurisdiction address"),
+    ])
+    def test_bad_comparisons_give_a_helpful_page(self, client, atlas, query, message):
+        response = client.get(f"/compare/?{query}")
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert message in body and "<script>" not in body and "Choose" in body
+
+    def test_compare_query_count_is_fixed(self, client, atlas, many_jurisdictions, django_assert_max_num_queries):
+        with django_assert_max_num_queries(5):
+            client.get("/compare/?j=sweden&j=new-zealand&j=belgium&j=federation")
+
+
+class TestModelsAndEvents:
+    def test_models_page_explains_the_contested_differences(self, client, atlas):
+        body = client.get("/models/").content.decode()
+        for phrase in ["Prohibitionism", "Abolitionism", "Neo-abolitionism", "Regulationism",
+                       "still commits an offence", "renting premises", "minors are crimes"]:
+            assert phrase in body
+
+    def test_model_page_lists_its_jurisdictions_as_of(self, client, atlas):
+        assert [j.slug for j in client.get("/models/nordic/").context["jurisdictions"]] == ["sweden"]
+        assert list(client.get("/models/nordic/", {"as_of": "1998-01-01"}).context["jurisdictions"]) == []
+
+    def test_model_feed_lists_adoptions(self, client, atlas):
+        body = client.get("/models/decriminalization/feed/").content.decode()
+        assert "Belgium" in body and "New Zealand" in body
+
+    def test_events_filter_by_kind_and_dates(self, client, atlas):
+        response = client.get("/events/", {"kind": "law_passed", "date_from": "2003-01-01", "date_to": "2003-12-31"})
+        assert [e.slug for e in response.context["page_obj"]] == ["nz-pra-passed"]
+
+    def test_events_filter_model_change(self, client, atlas):
+        response = client.get("/events/", {"model_change": "true"})
+        assert {e.slug for e in response.context["page_obj"]} == {"nz-pra-in-force", "province-reform-in-force"}
+
+    def test_events_reversed_range_is_a_400(self, client, atlas):
+        response = client.get("/events/", {"date_from": "2010-01-01", "date_to": "2000-01-01"})
+        assert response.status_code == 400 and "must not be after" in response.content.decode()
+
+    def test_events_feed_honours_filters(self, client, atlas):
+        body = client.get("/events/feed/", {"jurisdiction": "belgium"}).content.decode()
+        assert "Belgium reforms" in body and "Prostitution Reform Act" not in body
