@@ -13,6 +13,7 @@ setup:
 ## Run the site on http://127.0.0.1:8000 with the embedded database and the curated data.
 run: setup
 	$(VENV_PYTHON) manage.py migrate --noinput
+	$(VENV_PYTHON) manage.py setup_roles
 	$(VENV_PYTHON) manage.py load_atlas --if-changed
 	$(VENV_PYTHON) manage.py runserver 127.0.0.1:8000
 

@@ -1,65 +1,177 @@
-"""The editors' interface: every record with search, filters and inline citations."""
+"""The editors' interface.
 
-from django.contrib import admin
+Roles (``manage.py setup_roles``): editors add and change records, which start as
+drafts; reviewers also publish, unpublish and delete. Every change is recorded by
+database triggers (django-pghistory) and any version can be restored from the
+"Events" pages. Stale forms are refused (see forms_admin.ConcurrentEditForm).
+"""
+
+import datetime
+
+from django.apps import apps
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from import_export.admin import ImportExportMixin
+from pghistory.admin import EventModelAdmin
 
+from . import services
+from .forms_admin import (
+    CitationFormSet,
+    ConcurrentEditForm,
+    InlinePolicyEventForm,
+    InlineRegimePeriodForm,
+    PolicyEventForm,
+    RegimePeriodForm,
+    RegimePeriodFormSet,
+)
 from .models import (
     DatasetLoad,
     Jurisdiction,
     PolicyEvent,
     PolicyEventSource,
+    PublicationStatus,
     RegimePeriod,
     RegimePeriodSource,
     Source,
 )
+from .resources import JurisdictionResource, PolicyEventResource, RegimePeriodResource, SourceResource
+
+CONCURRENCY_FIELDS = ("loaded_version", "overwrite_newer")
+REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
-class RegimePeriodFormSet(BaseInlineFormSet):
-    """Refuse overlaps between periods submitted together (the database would, less politely)."""
+class PublishingAdminMixin:
+    """Status is read-only without the publish permission; publish/unpublish actions for those with it."""
 
-    def clean(self):
-        super().clean()
-        spans = []
-        for form in self.forms:
-            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+    publish_permission = ""
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(self.publish_permission)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly.append("status")
+        return readonly
+
+    @admin.action(description="Publish selected records", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        published, problems = 0, []
+        for record in queryset.exclude(status=PublicationStatus.PUBLISHED):
+            try:
+                with transaction.atomic():
+                    ended = services.publish(record)
+            except ValidationError as error:
+                problems.extend(error.messages)
                 continue
-            if form.cleaned_data.get("DELETE"):
-                continue
-            start, end = form.cleaned_data.get("start_date"), form.cleaned_data.get("end_date")
-            if start:
-                spans.append((start, end))
-        spans.sort(key=lambda span: span[0])
-        for (start, end), (next_start, _) in zip(spans, spans[1:]):
-            if end is None or end > next_start:
-                raise ValidationError(
-                    f"The period starting {start:%d %B %Y} overlaps the one starting "
-                    f"{next_start:%d %B %Y}. End the earlier period on or before the later one's start."
-                )
+            published += 1
+            if ended is not None:
+                self.message_user(request, f"Ended “{ended}” on {record.start_date:%d %B %Y}, "
+                                           "when the published period begins.", messages.INFO)
+        if published:
+            self.message_user(request, f"Published {published} record(s).", messages.SUCCESS)
+        for problem in problems:
+            self.message_user(request, f"Not published: {problem}", messages.ERROR)
+
+    @admin.action(description="Unpublish selected records (back to draft)", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        for record in queryset:
+            services.unpublish(record)
+        self.message_user(request, f"{queryset.count()} record(s) are drafts again.", messages.SUCCESS)
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    """Jurisdictions that need an editor's attention."""
+
+    title = "review queue"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("stale", "Not reviewed in 12 months"),
+            ("low", "With low-confidence records"),
+            ("unsourced", "With unsourced records"),
+            ("drafts", "With drafts to publish"),
+        ]
+
+    def queryset(self, request, queryset):
+        condition = review_conditions().get(self.value())
+        return queryset.filter(condition) if condition is not None else queryset
+
+
+def review_conditions() -> dict[str, Q]:
+    """Q per review reason, for jurisdictions (shared by the list filter and the admin index)."""
+    cutoff = timezone.localdate() - REVIEW_INTERVAL
+    unsourced_period = RegimePeriod.objects.filter(jurisdiction=OuterRef("pk"), citations__isnull=True)
+    unsourced_event = PolicyEvent.objects.filter(jurisdiction=OuterRef("pk"), citations__isnull=True)
+    return {
+        "stale": Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff),
+        "low": Q(regime_periods__confidence="low") | Q(events__confidence="low"),
+        "unsourced": Q(Exists(unsourced_period)) | Q(Exists(unsourced_event)),
+        "drafts": Q(regime_periods__status="draft") | Q(events__status="draft"),
+    }
+
+
+def review_queue(limit: int = 25) -> dict:
+    """Counts per review reason and the first jurisdictions needing review, for the admin index."""
+    conditions = review_conditions()
+    jurisdictions = Jurisdiction.objects.all()
+    counts = {name: jurisdictions.filter(condition).distinct().count() for name, condition in conditions.items()}
+    rows = (
+        jurisdictions.filter(conditions["stale"] | conditions["low"] | conditions["unsourced"]
+                             | conditions["drafts"])
+        .annotate(
+            low_periods=Count("regime_periods", filter=Q(regime_periods__confidence="low"), distinct=True),
+            low_events=Count("events", filter=Q(events__confidence="low"), distinct=True),
+            unsourced_periods=Count("regime_periods", filter=Q(regime_periods__citations__isnull=True),
+                                    distinct=True),
+            draft_periods=Count("regime_periods", filter=Q(regime_periods__status="draft"), distinct=True),
+        )
+        .order_by("last_reviewed", "name")[:limit]
+    )
+    return {"counts": counts, "rows": list(rows), "limit": limit}
 
 
 class RegimePeriodInline(admin.StackedInline):
     model = RegimePeriod
+    form = InlineRegimePeriodForm
     formset = RegimePeriodFormSet
     extra = 0
     show_change_link = True
     autocomplete_fields = ["enacted_by"]
     fieldsets = [
-        (None, {"fields": [("start_date", "end_date", "in_force_before_start"),
-                           ("varies_within", "legal_model"),
+        (None, {"fields": [CONCURRENCY_FIELDS, ("start_date", "end_date", "in_force_before_start"),
+                           "end_replaced", ("varies_within", "legal_model"),
                            ("treatment_of_workers", "treatment_of_clients", "treatment_of_third_parties")]}),
         ("Activities", {"classes": ["collapse"], "fields": [
             ("street_work", "indoor_work_alone", "working_together"),
             ("brothels", "advertising"), ("registration", "health_checks")]}),
-        ("Evidence", {"fields": [("confidence", "needs_review"), "notes", "enacted_by"]}),
+        ("Evidence", {"fields": ["sources_cited", ("confidence", "needs_review"), "notes", "enacted_by",
+                                 "status"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.has_perm("jurisdictions.publish_regimeperiod"):
+            return []
+        return ["status"]
 
-class PolicyEventInline(admin.TabularInline):
+
+class PolicyEventInline(admin.StackedInline):
     model = PolicyEvent
+    form = InlinePolicyEventForm
     extra = 0
     show_change_link = True
-    fields = ["date", "date_precision", "kind", "title", "confidence", "needs_review"]
+    fieldsets = [(None, {"fields": [CONCURRENCY_FIELDS, ("date", "date_precision", "kind"), "slug", "title",
+                                    "description", "sources_cited", ("confidence", "needs_review"),
+                                    "notes", "status"]})]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.has_perm("jurisdictions.publish_policyevent"):
+            return []
+        return ["status"]
 
 
 class ChildJurisdictionInline(admin.TabularInline):
@@ -76,65 +188,118 @@ class ChildJurisdictionInline(admin.TabularInline):
         return False
 
 
+class JurisdictionForm(ConcurrentEditForm):
+    class Meta:
+        model = Jurisdiction
+        fields = "__all__"
+
+
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):
+class JurisdictionAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [JurisdictionResource]
+    form = JurisdictionForm
     list_display = ["name", "kind", "iso_code", "parent", "region", "last_reviewed"]
-    list_filter = ["kind", "region", "last_reviewed"]
+    list_filter = [ReviewFilter, "kind", "region", "last_reviewed"]
     search_fields = ["name", "slug", "iso_code"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
     inlines = [RegimePeriodInline, PolicyEventInline, ChildJurisdictionInline]
+    fieldsets = [(None, {"fields": [CONCURRENCY_FIELDS, ("name", "slug"), ("kind", "iso_code"), "parent",
+                                    ("region", "subregion"), "last_reviewed", "notes"]})]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Autocomplete (parent, jurisdiction pickers) lists names in order.
+        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        return queryset.order_by("name"), distinct
+
+
+class SourceForm(ConcurrentEditForm):
+    class Meta:
+        model = Source
+        fields = "__all__"
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [SourceResource]
+    form = SourceForm
     list_display = ["title", "kind", "publisher", "published_on", "url"]
     list_filter = ["kind"]
     search_fields = ["title", "url", "publisher", "slug"]
     prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [(None, {"fields": [CONCURRENCY_FIELDS, "title", "slug", "url", ("publisher", "kind"),
+                                    ("published_on", "accessed_on"), "notes"]})]
 
 
 class PolicyEventSourceInline(admin.TabularInline):
     model = PolicyEventSource
+    formset = CitationFormSet
     extra = 1
     autocomplete_fields = ["source"]
 
 
+class CitedFilter(admin.SimpleListFilter):
+    title = "sources"
+    parameter_name = "cited"
+
+    def lookups(self, request, model_admin):
+        return [("no", "No source cited"), ("yes", "At least one source")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(citations__isnull=self.value() == "no").distinct()
+        return queryset
+
+
 @admin.register(PolicyEvent)
-class PolicyEventAdmin(admin.ModelAdmin):
-    list_display = ["title", "jurisdiction", "date", "date_precision", "kind", "confidence", "needs_review"]
-    list_filter = ["kind", "confidence", "needs_review", "date_precision"]
+class PolicyEventAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [PolicyEventResource]
+    publish_permission = "jurisdictions.publish_policyevent"
+    form = PolicyEventForm
+    actions = ["publish_selected", "unpublish_selected"]
+    list_display = ["title", "jurisdiction", "date", "date_precision", "kind", "status", "confidence",
+                    "needs_review"]
+    list_filter = ["status", "kind", "confidence", "needs_review", CitedFilter, "date_precision"]
     search_fields = ["title", "slug", "description", "jurisdiction__name"]
     autocomplete_fields = ["jurisdiction"]
     list_select_related = ["jurisdiction"]
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PolicyEventSourceInline]
+    fieldsets = [(None, {"fields": [CONCURRENCY_FIELDS, "jurisdiction", ("date", "date_precision", "kind"),
+                                    "title", "slug", "description", ("confidence", "needs_review"), "notes",
+                                    "status"]})]
 
 
 class RegimePeriodSourceInline(admin.TabularInline):
     model = RegimePeriodSource
+    formset = CitationFormSet
     extra = 1
     autocomplete_fields = ["source"]
 
 
 @admin.register(RegimePeriod)
-class RegimePeriodAdmin(admin.ModelAdmin):
-    list_display = ["jurisdiction", "legal_model", "varies_within", "start_date", "end_date",
+class RegimePeriodAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [RegimePeriodResource]
+    publish_permission = "jurisdictions.publish_regimeperiod"
+    form = RegimePeriodForm
+    actions = ["publish_selected", "unpublish_selected"]
+    list_display = ["jurisdiction", "legal_model", "varies_within", "start_date", "end_date", "status",
                     "confidence", "needs_review"]
-    list_filter = ["legal_model", "varies_within", "confidence", "needs_review"]
+    list_filter = ["status", "legal_model", "varies_within", "confidence", "needs_review", CitedFilter]
     search_fields = ["jurisdiction__name", "notes"]
     autocomplete_fields = ["jurisdiction", "enacted_by"]
     list_select_related = ["jurisdiction", "legal_model"]
     inlines = [RegimePeriodSourceInline]
     fieldsets = [
-        (None, {"fields": ["jurisdiction", ("start_date", "end_date", "in_force_before_start"),
+        (None, {"fields": [CONCURRENCY_FIELDS, "jurisdiction",
+                           ("start_date", "end_date", "in_force_before_start"), "end_replaced",
                            ("varies_within", "legal_model"),
                            ("treatment_of_workers", "treatment_of_clients", "treatment_of_third_parties")]}),
         ("Activities", {"fields": [("street_work", "indoor_work_alone", "working_together"),
                                    ("brothels", "advertising"), ("registration", "health_checks")]}),
-        ("Evidence", {"fields": [("confidence", "needs_review"), "notes", "enacted_by"]}),
+        ("Evidence", {"fields": [("confidence", "needs_review"), "notes", "enacted_by", "status"]}),
     ]
 
 
@@ -145,3 +310,36 @@ class DatasetLoadAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class RestorableHistoryAdmin(EventModelAdmin):
+    """A tracked model's history, with an action that restores a chosen version."""
+
+    actions = ["restore_version"]
+    list_display = ["pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context_id"]
+    list_filter = ["pgh_label"]
+
+    def has_restore_permission(self, request):
+        # Reviewers only: a restored version may bring back a published status.
+        tracked = self.model.pgh_tracked_model._meta
+        return request.user.has_perm(f"{tracked.app_label}.delete_{tracked.model_name}")
+
+    @admin.action(description="Restore the selected version", permissions=["restore"])
+    def restore_version(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one version to restore.", messages.ERROR)
+            return
+        version = queryset.get()
+        try:
+            with transaction.atomic():
+                restored = version.revert()
+        except (IntegrityError, ValidationError) as error:
+            self.message_user(request, f"This version cannot be restored as it is: {error}", messages.ERROR)
+            return
+        self.message_user(request, f"Restored “{restored}” as it was on "
+                                   f"{timezone.localtime(version.pgh_created_at):%d %B %Y %H:%M}.",
+                          messages.SUCCESS)
+
+
+for tracked in (Jurisdiction, Source, PolicyEvent, RegimePeriod, RegimePeriodSource, PolicyEventSource):
+    admin.site.register(apps.get_model("jurisdictions", f"{tracked.__name__}History"), RestorableHistoryAdmin)

@@ -7,6 +7,7 @@ trigger), so the admin, the loader and raw ORM writes are held to the same rules
 
 from __future__ import annotations
 
+import pghistory
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.core.exceptions import ValidationError
@@ -67,6 +68,48 @@ class EventKind(models.TextChoices):
     OFFICIAL_STATEMENT = "official_statement", "Official statement or recommendation"
 
 
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft (not public)"
+    PUBLISHED = "published", "Published"
+
+
+class EditTracked(models.Model):
+    """Adds ``updated_at``: the admin compares it on save so a stale form cannot overwrite newer data."""
+
+    updated_at = models.DateTimeField("last changed", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Publishable(EditTracked):
+    """A policy record that the public sees only once a reviewer has published it."""
+
+    status = models.CharField(
+        "status", max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT,
+        help_text="Drafts are visible to editors (preview) but not on public pages or in exports.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PublicationStatus.PUBLISHED
+
+
+# Every change (admin, bulk action, import, queryset update, raw SQL) is recorded by
+# database triggers: a snapshot per insert, update and delete, with the user and URL.
+def track_history(model_name: str):
+    """Track every insert, update and delete of a model in ``<model_name>`` (reachable as ``.history``)."""
+    return pghistory.track(
+        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+        model_name=model_name,
+        # 'events' (pghistory's default) already names a jurisdiction's policy events.
+        obj_field=pghistory.ObjForeignKey(related_name="history", related_query_name="history"),
+    )
+
+
 class SourceKind(models.TextChoices):
     STATUTE = "statute", "Statute or regulation"
     COURT_RULING = "court_ruling", "Court ruling"
@@ -78,7 +121,8 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Jurisdiction(models.Model):
+@track_history("JurisdictionHistory")
+class Jurisdiction(EditTracked):
     """A place with its own sex-work law: a country, or a unit whose law differs.
 
     Example: the United States (coded "varies") with Nevada as a child, and
@@ -168,7 +212,8 @@ class Jurisdiction(models.Model):
         return chain
 
 
-class Source(models.Model):
+@track_history("SourceHistory")
+class Source(EditTracked):
     """A document a claim rests on: a statute, ruling, official or NGO report, article."""
 
     slug = models.SlugField(
@@ -197,7 +242,8 @@ class Source(models.Model):
         return self.title
 
 
-class PolicyEvent(models.Model):
+@track_history("PolicyEventHistory")
+class PolicyEvent(Publishable):
     """A dated step in a jurisdiction's law: a bill, a law passed or in force, a ruling, a repeal.
 
     Example: "Prostitution Reform Act 2003 comes into force", 27 June 2003, New Zealand.
@@ -241,6 +287,7 @@ class PolicyEvent(models.Model):
 
     class Meta:
         ordering = ["date", "id"]
+        permissions = [("publish_policyevent", "Can publish and unpublish policy events")]
         indexes = [models.Index(fields=["jurisdiction", "date"]), models.Index(fields=["date"])]
         constraints = [
             models.CheckConstraint(
@@ -260,7 +307,8 @@ class PolicyEvent(models.Model):
         return self.title
 
 
-class RegimePeriod(models.Model):
+@track_history("RegimePeriodHistory")
+class RegimePeriod(Publishable):
     """From ``start_date`` (to ``end_date``) a jurisdiction was governed by one legal model.
 
     Example: Sweden, Nordic model, from 1 January 1999, still in force: workers
@@ -359,6 +407,7 @@ class RegimePeriod(models.Model):
 
     class Meta:
         ordering = ["jurisdiction", "start_date"]
+        permissions = [("publish_regimeperiod", "Can publish and unpublish regime periods")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gt=F("start_date")),
@@ -392,9 +441,11 @@ class RegimePeriod(models.Model):
                         RangeOperators.OVERLAPS,
                     ),
                 ],
+                # Drafts may overlap: publishing one ends the period it replaces.
+                condition=Q(status=PublicationStatus.PUBLISHED),
                 deferrable=Deferrable.IMMEDIATE,
-                violation_error_message="This period overlaps another period of the same "
-                "jurisdiction. End the earlier period first.",
+                violation_error_message="This period overlaps another published period of the "
+                "same jurisdiction. End the earlier period first.",
             ),
         ]
 
@@ -450,6 +501,7 @@ class RegimePeriod(models.Model):
             raise ValidationError({"enacted_by": "The enacting event belongs to another jurisdiction."})
 
 
+@track_history("RegimePeriodSourceHistory")
 class RegimePeriodSource(models.Model):
     """A citation: this source supports this regime period (at an optional pinpoint)."""
 
@@ -470,6 +522,7 @@ class RegimePeriodSource(models.Model):
         return str(self.source)
 
 
+@track_history("PolicyEventSourceHistory")
 class PolicyEventSource(models.Model):
     """A citation: this source supports this policy event."""
 

@@ -21,11 +21,20 @@ def in_force_q(at: datetime.date, prefix: str = "") -> Q:
     )
 
 
+def published_q(prefix: str = "") -> Q:
+    """Q for records the public may see (reviewers have published them)."""
+    return Q(**{f"{prefix}status": "published"})
+
+
 def _today() -> datetime.date:
     return timezone.localdate()
 
 
 class RegimePeriodQuerySet(models.QuerySet):
+    def published(self) -> RegimePeriodQuerySet:
+        """Periods visible to the public."""
+        return self.filter(published_q())
+
     def in_force(self, at: datetime.date | None = None) -> RegimePeriodQuerySet:
         """Periods in force on ``at`` (default today)."""
         return self.filter(in_force_q(at or _today()))
@@ -36,6 +45,10 @@ class RegimePeriodQuerySet(models.QuerySet):
 
 
 class PolicyEventQuerySet(models.QuerySet):
+    def published(self) -> PolicyEventQuerySet:
+        """Events visible to the public."""
+        return self.filter(published_q())
+
     def between(
         self, start: datetime.date | None = None, end: datetime.date | None = None
     ) -> PolicyEventQuerySet:
@@ -73,27 +86,28 @@ REGIME_ANNOTATIONS = {
 
 class JurisdictionQuerySet(models.QuerySet):
     def with_regime(self, as_of: datetime.date | None = None) -> JurisdictionQuerySet:
-        """Annotate each jurisdiction with the regime in force on ``as_of`` (default today).
+        """Annotate each jurisdiction with the published regime in force on ``as_of`` (default today).
 
-        One LEFT JOIN on the period in force (periods never overlap, so at most
-        one matches): the whole list costs a single query. Jurisdictions with
-        no period on that date get NULLs.
+        One LEFT JOIN on the period in force (published periods never overlap, so
+        at most one matches): the whole list costs a single query. Jurisdictions
+        with no published period on that date get NULLs.
         """
         at = as_of or _today()
         return self.annotate(
             regime=FilteredRelation(
-                "regime_periods", condition=in_force_q(at, prefix="regime_periods__")
+                "regime_periods",
+                condition=in_force_q(at, prefix="regime_periods__") & published_q("regime_periods__"),
             )
         ).annotate(**{name: F(path) for name, path in REGIME_ANNOTATIONS.items()})
 
     def changed_since(self, since: datetime.date) -> JurisdictionQuerySet:
-        """Jurisdictions whose regime began or ended, or that had a policy event, on or after ``since``."""
+        """Jurisdictions whose published regime began or ended, or that had a published event, on or after ``since``."""
         from .models import PolicyEvent, RegimePeriod
 
-        period_changed = RegimePeriod.objects.filter(jurisdiction=OuterRef("pk")).filter(
+        period_changed = RegimePeriod.objects.published().filter(jurisdiction=OuterRef("pk")).filter(
             Q(start_date__gte=since) | Q(end_date__gte=since)
         )
-        event_happened = PolicyEvent.objects.filter(
+        event_happened = PolicyEvent.objects.published().filter(
             jurisdiction=OuterRef("pk"), date__gte=since
         )
         return self.filter(Exists(period_changed) | Exists(event_happened))

@@ -39,6 +39,7 @@ class JurisdictionPage:
     jurisdiction: Jurisdiction
     as_of: datetime.date
     explicit_date: bool
+    preview: bool
     current: RegimePeriod | None
     history: list[RegimePeriod]
     events: list[PolicyEvent]
@@ -50,7 +51,8 @@ class JurisdictionPage:
     @property
     def reforms(self) -> list[tuple[RegimePeriod, RegimePeriod]]:
         """Consecutive (before, after) periods, for before/after comparisons."""
-        return list(zip(self.history, self.history[1:]))
+        published = [period for period in self.history if period.is_published]
+        return list(zip(published, published[1:]))
 
     @property
     def sources(self):
@@ -62,19 +64,28 @@ class JurisdictionPage:
         return sorted(seen.values(), key=lambda source: source.title)
 
 
-def jurisdiction_page(*, slug: str, as_of: datetime.date, explicit_date: bool = False) -> JurisdictionPage:
-    """Everything the jurisdiction page shows, as of a date (raises Http404 for an unknown slug)."""
+def jurisdiction_page(
+    *, slug: str, as_of: datetime.date, explicit_date: bool = False, preview: bool = False
+) -> JurisdictionPage:
+    """Everything the jurisdiction page shows, as of a date (raises Http404 for an unknown slug).
+
+    ``preview`` (editors only) includes drafts, which then take precedence over the
+    published period they would replace.
+    """
     jurisdiction = (
         Jurisdiction.objects.select_related("parent__parent__parent").filter(slug=slug).first()
     )
     if jurisdiction is None:
         raise Http404("No jurisdiction with this address.")
-    history = list(periods_with_sources().filter(jurisdiction=jurisdiction).order_by("start_date"))
-    current = next(
-        (p for p in history if p.start_date <= as_of and (p.end_date is None or p.end_date > as_of)),
-        None,
-    )
-    events = list(events_with_sources().filter(jurisdiction=jurisdiction).order_by("date", "id"))
+    periods = periods_with_sources().filter(jurisdiction=jurisdiction)
+    events = events_with_sources().filter(jurisdiction=jurisdiction)
+    if not preview:
+        periods, events = periods.published(), events.published()
+    history = list(periods.order_by("start_date"))
+    in_force = [p for p in history if p.start_date <= as_of and (p.end_date is None or p.end_date > as_of)]
+    # In a preview a draft may overlap the published period it replaces: show the draft.
+    current = max(in_force, key=lambda p: (not p.is_published, p.start_date), default=None)
+    events = list(events.order_by("date", "id"))
     children = list(
         Jurisdiction.objects.filter(parent=jurisdiction).with_regime(as_of=as_of).order_by("name")
     )
@@ -87,7 +98,8 @@ def jurisdiction_page(*, slug: str, as_of: datetime.date, explicit_date: bool = 
         key=lambda entry: (entry.date, entry.event is None),
     )
     return JurisdictionPage(
-        jurisdiction=jurisdiction, as_of=as_of, explicit_date=explicit_date, current=current,
+        jurisdiction=jurisdiction, as_of=as_of, explicit_date=explicit_date, preview=preview,
+        current=current,
         history=history, events=events, children=children, ancestors=jurisdiction.ancestors(),
         compare_options=compare_options, timeline=timeline,
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 
 from models_compare.models import LegalModel
 
@@ -15,6 +16,7 @@ from .models import (
     Jurisdiction,
     PolicyEvent,
     PolicyEventSource,
+    PublicationStatus,
     RegimePeriod,
     RegimePeriodSource,
     Source,
@@ -126,6 +128,7 @@ def load_dataset(dataset: Dataset, *, prune_events: bool = False) -> LoadReport:
             "date": record.date, "date_precision": record.date_precision, "kind": record.kind,
             "title": record.title, "description": record.description,
             "confidence": record.confidence, "needs_review": record.needs_review, "notes": record.notes,
+            "status": PublicationStatus.PUBLISHED,
         }, report, "events")
         _sync_citations(PolicyEventSource, "event", events[record.key], record.citations, sources, report)
     if prune_events:
@@ -152,6 +155,7 @@ def load_dataset(dataset: Dataset, *, prune_events: bool = False) -> LoadReport:
                 "confidence": period.confidence, "needs_review": period.needs_review,
                 "notes": period.notes,
                 "enacted_by_id": events[period.enacted_by].pk if period.enacted_by else None,
+                "status": PublicationStatus.PUBLISHED,
             }, report, "regime periods")
             _sync_citations(RegimePeriodSource, "regime_period", instance, period.citations, sources, report)
             kept.append(instance.pk)
@@ -159,3 +163,77 @@ def load_dataset(dataset: Dataset, *, prune_events: bool = False) -> LoadReport:
             stale.delete()
             report.count("regime periods", "deleted")
     return report
+
+
+# --- Editorial workflow --------------------------------------------------------------
+
+
+def replaced_period(period: RegimePeriod, *, lock: bool = False) -> RegimePeriod | None:
+    """The published period of the same jurisdiction, begun earlier, still open on ``period``'s start."""
+    candidates = (
+        RegimePeriod.objects.published()
+        .filter(jurisdiction_id=period.jurisdiction_id, start_date__lt=period.start_date)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=period.start_date))
+        .exclude(pk=period.pk)
+        .select_related("legal_model")
+    )
+    return (candidates.select_for_update(of=("self",)) if lock else candidates).first()
+
+
+@transaction.atomic
+def end_replaced_period(period: RegimePeriod) -> RegimePeriod | None:
+    """End the published period in force on ``period``'s start date there; return it (or None)."""
+    current = replaced_period(period, lock=True)
+    if current is not None:
+        current.end_date = period.start_date
+        current.save(update_fields=["end_date", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def publish(record: RegimePeriod | PolicyEvent) -> RegimePeriod | None:
+    """Publish a draft. A regime period ends the published period it replaces, atomically.
+
+    Returns the period that was ended, if any. Raises ValidationError (and changes
+    nothing) if the period would still overlap another published period.
+    """
+    ended = None
+    if isinstance(record, RegimePeriod):
+        if not record.citations.exists():
+            raise ValidationError(f"“{record}” cites no source; add one before publishing.")
+        ended = end_replaced_period(record)
+        record.status = PublicationStatus.PUBLISHED
+        try:
+            record.validate_constraints()
+        except ValidationError:
+            transaction.set_rollback(True)
+            raise ValidationError(
+                f"“{record}” overlaps a later published period of {record.jurisdiction}; "
+                "adjust the dates first."
+            ) from None
+    else:
+        if not record.citations.exists():
+            raise ValidationError(f"“{record}” cites no source; add one before publishing.")
+        record.status = PublicationStatus.PUBLISHED
+    record.save(update_fields=["status", "updated_at"])
+    return ended
+
+
+@transaction.atomic
+def unpublish(record: RegimePeriod | PolicyEvent) -> None:
+    """Take a record off the public site (back to draft)."""
+    record.status = PublicationStatus.DRAFT
+    record.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def set_citations(record: RegimePeriod | PolicyEvent, sources) -> None:
+    """Make ``record`` cite exactly ``sources``, keeping the pinpoints of citations it keeps."""
+    wanted = {source.pk for source in sources}
+    record.citations.exclude(source_id__in=wanted).delete()
+    existing = set(record.citations.values_list("source_id", flat=True))
+    through = record.citations.model
+    owner = "regime_period" if isinstance(record, RegimePeriod) else "event"
+    through.objects.bulk_create(
+        [through(**{owner: record}, source_id=source_id) for source_id in wanted - existing]
+    )

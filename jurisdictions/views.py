@@ -21,7 +21,9 @@ class JurisdictionDetailView(View):
         as_of_form = AsOfForm(request.GET)
         if not as_of_form.is_valid():
             return render_bad_request(request, [as_of_form])
-        page = selectors.jurisdiction_page(slug=slug, as_of=as_of_form.date(),
+        # Staff may preview drafts (?preview=1); everyone else sees published records only.
+        preview = request.user.is_staff and request.GET.get("preview") == "1"
+        page = selectors.jurisdiction_page(slug=slug, as_of=as_of_form.date(), preview=preview,
                                            explicit_date=bool(as_of_form.cleaned_data["as_of"]))
         return render(request, "jurisdictions/detail.html", {"page": page, "as_of_form": as_of_form})
 
@@ -44,7 +46,7 @@ class JurisdictionEventsFeed(Feed):
         return f"Dated policy events for {jurisdiction.name}, with sources."
 
     def items(self, jurisdiction):
-        return jurisdiction.events.select_related("jurisdiction").newest_first()[:50]
+        return jurisdiction.events.published().select_related("jurisdiction").newest_first()[:50]
 
     def item_title(self, event):
         return f"{event.title} ({event.get_kind_display()})"

@@ -137,7 +137,7 @@ def build_comparison(*, items: list[ComparisonItem]) -> Comparison:
     slugs = {item.slug for item in items}
     jurisdictions = {j.slug: j for j in Jurisdiction.objects.filter(slug__in=slugs).select_related("parent")}
     periods = defaultdict(list)
-    for period in periods_with_sources().filter(jurisdiction__slug__in=slugs):
+    for period in periods_with_sources().published().filter(jurisdiction__slug__in=slugs):
         periods[period.jurisdiction_id].append(period)
     columns = []
     for item in items:

@@ -35,7 +35,8 @@ class HomeView(View):
             return render_bad_request(request, [as_of_form])
         as_of = as_of_form.date()
         countries = Jurisdiction.objects.roots().with_regime(as_of=as_of)
-        latest_events = PolicyEvent.objects.up_to(as_of).select_related("jurisdiction").newest_first()[:8]
+        latest_events = (PolicyEvent.objects.published().up_to(as_of)
+                         .select_related("jurisdiction").newest_first()[:8])
         return render(request, "models_compare/home.html", {
             "as_of": as_of, "as_of_form": as_of_form,
             "counts": model_counts(countries), "latest_events": latest_events,
@@ -139,7 +140,7 @@ class ModelDetailView(View):
 class EventListView(View):
     def get(self, request):
         filterset = PolicyEventFilterSet(
-            request.GET, queryset=PolicyEvent.objects.select_related("jurisdiction").newest_first()
+            request.GET, queryset=PolicyEvent.objects.published().select_related("jurisdiction").newest_first()
         )
         if not filterset.is_valid():
             return render(request, "models_compare/events.html", {"filter": filterset}, status=400)
@@ -157,7 +158,7 @@ class EventFeed(Feed):
 
     def get_object(self, request):
         filterset = PolicyEventFilterSet(
-            request.GET, queryset=PolicyEvent.objects.select_related("jurisdiction").newest_first()
+            request.GET, queryset=PolicyEvent.objects.published().select_related("jurisdiction").newest_first()
         )
         if not filterset.is_valid():
             raise Http404("Invalid filter.")
@@ -205,7 +206,7 @@ class ModelFeed(Feed):
         return reverse("models_compare:model", kwargs={"slug": model.slug})
 
     def items(self, model):
-        return (RegimePeriod.objects.filter(legal_model=model, in_force_before_start=False)
+        return (RegimePeriod.objects.published().filter(legal_model=model, in_force_before_start=False)
                 .select_related("jurisdiction", "legal_model").order_by("-start_date")[:50])
 
     def item_title(self, period):

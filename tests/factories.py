@@ -55,6 +55,7 @@ class PolicyEventFactory(factory.django.DjangoModelFactory):
     kind = "law_in_force"
     title = factory.Sequence(lambda n: f"Law {n} comes into force")
     confidence = "high"
+    status = "published"
 
     @factory.post_generation
     def cited(self, create, extracted, **kwargs):
@@ -77,6 +78,7 @@ class RegimePeriodFactory(factory.django.DjangoModelFactory):
     treatment_of_clients = "legal"
     treatment_of_third_parties = "legal"
     confidence = "high"
+    status = "published"
 
     @factory.post_generation
     def cited(self, create, extracted, **kwargs):

@@ -5,8 +5,13 @@ import pytest
 from .conftest import PHONE
 
 # Every browser test needs committed data (the live server has its own connection) and must give
-# back the rows the migrations created (the five legal models) for the tests that run after it.
+# back the rows the migrations created (the five legal models) to the tests that run after it.
 BROWSER = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+# axe impacts that fail a test. "incomplete" results are axe's "needs review"; the ones it cannot
+# decide for visual reasons (contrast over patterned swatches) are left to the screenshots.
+BLOCKING_IMPACTS = {"serious", "critical"}
+UNDECIDABLE = {"color-contrast"}
 
 
 def visit(page, live_server, path, status=200):
@@ -16,4 +21,17 @@ def visit(page, live_server, path, status=200):
     return response
 
 
-__all__ = ["BROWSER", "PHONE", "visit"]
+def blocking_axe_problems(results) -> list[str]:
+    """Serious or critical axe violations, and serious or critical "needs review" results
+    (e.g. aria-describedby pointing at a missing id), as readable lines."""
+    response = results.response
+    found = [*response["violations"],
+             *(r for r in response.get("incomplete", []) if r["id"] not in UNDECIDABLE)]
+    return [
+        f"{rule['id']} ({rule['impact']}): {rule['help']} — "
+        + "; ".join(" ".join(map(str, node["target"])) for node in rule["nodes"][:5])
+        for rule in found if rule["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+__all__ = ["BROWSER", "PHONE", "blocking_axe_problems", "visit"]

@@ -1,11 +1,19 @@
-"""At phone width (375 px) no page scrolls sideways; wide tables scroll inside .table-wrap."""
+"""At phone width (375 px) no page scrolls sideways (wide tables scroll inside .table-wrap), and
+axe finds nothing serious in the phone layout either."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
-from .helpers import BROWSER, PHONE, visit
+from .helpers import BROWSER, PHONE, blocking_axe_problems, visit
 from .pages import PAGES
 
 pytestmark = BROWSER
+
+# The elements that stick out of the window, outside any .table-wrap, for the failure message.
+OVERFLOWING = """(limit) => [...document.querySelectorAll('body *')]
+    .filter(el => el.getBoundingClientRect().right > limit + 1 && !el.closest('.table-wrap'))
+    .slice(0, 5)
+    .map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className.replaceAll(' ', '.') : ''))"""
 
 
 @pytest.fixture
@@ -16,16 +24,14 @@ def phone(browser, browser_context_args):
     context.close()
 
 
-def test_no_horizontal_scroll_at_phone_width(phone, live_server, atlas):
-    too_wide = {}
+def test_no_horizontal_scroll_and_no_axe_problems_at_phone_width(phone, live_server, atlas):
+    too_wide, axe_problems, axe = {}, {}, Axe()
     for name, path, status in PAGES:
         visit(phone, live_server, path, status)
         width = phone.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
-            too_wide[name] = (width, phone.evaluate(
-                """(limit) => [...document.querySelectorAll('body *')]
-                    .filter(el => el.getBoundingClientRect().right > limit && !el.closest('.table-wrap'))
-                    .slice(0, 5).map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''))""",
-                PHONE["width"],
-            ))
-    assert not too_wide, f"pages wider than {PHONE['width']} px: {too_wide}"
+            too_wide[name] = (width, phone.evaluate(OVERFLOWING, PHONE["width"]))
+        if problems := blocking_axe_problems(axe.run(phone)):
+            axe_problems[name] = problems
+    assert not too_wide, f"pages wider than {PHONE['width']} px (scroll width, culprits): {too_wide}"
+    assert not axe_problems, f"axe at {PHONE['width']} px: {axe_problems}"

@@ -18,7 +18,7 @@ def period_form(jurisdiction, start, end="", source=None):
         "treatment_of_clients": "criminalized", "treatment_of_third_parties": "criminalized",
         "street_work": "lawful", "indoor_work_alone": "lawful", "working_together": "unknown",
         "brothels": "criminal_offence", "advertising": "unknown", "registration": "not_required",
-        "health_checks": "not_required", "confidence": "high",
+        "health_checks": "not_required", "confidence": "high", "status": "published",
         "citations-TOTAL_FORMS": "1", "citations-INITIAL_FORMS": "0",
         "citations-0-source": source.pk if source else "", "citations-0-pinpoint": "",
     }
@@ -31,7 +31,7 @@ def test_overlapping_period_is_a_form_error(admin_client):
     response = admin_client.post(reverse("admin:jurisdictions_regimeperiod_add"),
                                  period_form(country, "2009-01-01", source=SourceFactory()))
     assert response.status_code == 200
-    assert "overlaps another period" in response.content.decode()
+    assert "overlaps another published period" in response.content.decode()
     assert country.regime_periods.count() == 1
 
 

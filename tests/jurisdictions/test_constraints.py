@@ -26,6 +26,7 @@ def period_values(jurisdiction, start, end=None, **overrides):
         "jurisdiction": jurisdiction, "legal_model": legal_model("nordic"),
         "start_date": start, "end_date": end, "treatment_of_workers": "legal",
         "treatment_of_clients": "criminalized", "treatment_of_third_parties": "criminalized",
+        "status": "published",
     }
     values.update(overrides)
     return values
@@ -52,6 +53,12 @@ class TestRegimePeriodOverlap:
         RegimePeriod.objects.create(**period_values(country, D(1990, 1, 1), D(2020, 1, 1)))
         assert_refused(**period_values(country, D(2000, 1, 1), D(2001, 1, 1)))
 
+    def test_a_draft_may_overlap_the_published_period_it_will_replace(self):
+        country = JurisdictionFactory()
+        RegimePeriod.objects.create(**period_values(country, D(1999, 1, 1)))
+        RegimePeriod.objects.create(**period_values(country, D(2009, 1, 1), status="draft"))
+        assert country.regime_periods.count() == 2
+
     def test_adjacent_periods_are_allowed(self):
         country = JurisdictionFactory()
         RegimePeriod.objects.create(**period_values(country, D(1990, 1, 1), D(1999, 1, 1)))
@@ -66,7 +73,7 @@ class TestRegimePeriodOverlap:
     def test_full_clean_reports_overlap_as_a_validation_error(self):
         country = JurisdictionFactory()
         RegimePeriod.objects.create(**period_values(country, D(1999, 1, 1)))
-        with pytest.raises(ValidationError, match="overlaps another period"):
+        with pytest.raises(ValidationError, match="overlaps another published period"):
             RegimePeriod(**period_values(country, D(2005, 1, 1))).full_clean()
 
 
