@@ -208,8 +208,8 @@ class _Reader:
             return False
         return value
 
-    def slug(self, data: dict, key: str, where: str) -> str:
-        value = self.text(data, key, where)
+    def slug(self, data: dict, key: str, where: str, max_length: int = 120) -> str:
+        value = self.text(data, key, where, max_length=max_length)
         if value and not SLUG_PATTERN.match(value):
             self.problem(where, f"'{key}' {value!r} must be lower-case words joined by hyphens")
         return value
@@ -233,7 +233,10 @@ class _Reader:
             if isinstance(entry, str):
                 citations.append(Citation(entry))
             elif isinstance(entry, dict) and isinstance(entry.get("key"), str):
-                citations.append(Citation(entry["key"], str(entry.get("pinpoint", ""))))
+                pinpoint = str(entry.get("pinpoint", ""))
+                if len(pinpoint) > 300:
+                    self.problem(f"{where}.sources[{index}]", "'pinpoint' is longer than 300 characters")
+                citations.append(Citation(entry["key"], pinpoint))
             else:
                 self.problem(f"{where}.sources[{index}]", "expected a source key or {key, pinpoint}")
         if not citations:
@@ -270,7 +273,7 @@ class _Reader:
         if date and precision == "year" and (date.month, date.day) != (1, 1):
             self.problem(where, "with precision 'year' the date must be 1 January")
         return EventRecord(
-            key=self.slug(data, "key", where),
+            key=self.slug(data, "key", where, max_length=150),
             date=date,
             date_precision=precision,
             kind=self.choice(data, "kind", where, EventKind.values),
@@ -332,7 +335,7 @@ class _Reader:
         )
 
     def jurisdiction(self, data: dict, where: str) -> tuple[JurisdictionRecord, list[EventRecord]]:
-        slug = self.slug(data, "slug", where)
+        slug = self.slug(data, "slug", where, max_length=150)
         iso_code = self.text(data, "iso_code", where, required=False)
         if iso_code and not re.match(ISO_CODE_PATTERN, iso_code):
             self.problem(where, f"'iso_code' {iso_code!r} is not an ISO 3166 code like 'SE' or 'US-NV'")

@@ -509,7 +509,7 @@ class RegimePeriodSource(models.Model):
     # PROTECT: a source still cited cannot be deleted.
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="period_citations")
     pinpoint = models.CharField(
-        "pinpoint", max_length=100, blank=True, help_text="Section, article or page, e.g. 's. 19'."
+        "pinpoint", max_length=300, blank=True, help_text="Section, article or page, e.g. 's. 19'."
     )
 
     class Meta:
@@ -530,7 +530,7 @@ class PolicyEventSource(models.Model):
     # PROTECT: a source still cited cannot be deleted.
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="event_citations")
     pinpoint = models.CharField(
-        "pinpoint", max_length=100, blank=True, help_text="Section, article or page, e.g. 'para 164'."
+        "pinpoint", max_length=300, blank=True, help_text="Section, article or page, e.g. 'para 164'."
     )
 
     class Meta:
