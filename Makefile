@@ -2,6 +2,7 @@
 # `python` is pinned to 3.13 by .python-version (pyenv).
 PYTHON ?= python
 VENV_PYTHON := .venv/bin/python
+PORT ?= 8000
 
 .PHONY: run test setup browser setup-browser stop-db
 
@@ -10,12 +11,12 @@ setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
 	@$(PYTHON) -m uv sync --frozen --quiet
 
-## Run the site on http://127.0.0.1:8000 with the embedded database and the curated data.
+## Run the site on http://127.0.0.1:$(PORT) (default 8000) with the embedded database and the curated data.
 run: setup
 	$(VENV_PYTHON) manage.py migrate --noinput
 	$(VENV_PYTHON) manage.py setup_roles
 	$(VENV_PYTHON) manage.py load_atlas --if-changed
-	$(VENV_PYTHON) manage.py runserver 127.0.0.1:8000
+	$(VENV_PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium).
 setup-browser:

@@ -56,6 +56,8 @@ def atlas(transactional_db):
     from jurisdictions.dataset import read_dataset
     from jurisdictions.services import load_dataset
     from tests.factories import JurisdictionFactory, PolicyEventFactory, RegimePeriodFactory, legal_model
+    from django.db import connection; from models_compare.models import LegalModel
+    print("DEBUG", hasattr(connection, "_test_serialized_contents"), len(getattr(connection, "_test_serialized_contents", "")), LegalModel.objects.count(), connection.settings_dict["NAME"])
 
     sweden = JurisdictionFactory(name="Sweden", slug="sweden", iso_code="SE")
     RegimePeriodFactory(
