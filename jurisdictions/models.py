@@ -100,11 +100,12 @@ class Publishable(EditTracked):
 
 # Every change (admin, bulk action, import, queryset update, raw SQL) is recorded by
 # database triggers: a snapshot per insert, update and delete, with the user and URL.
-def track_history(model_name: str):
+def track_history(model_name: str, label: str):
     """Track every insert, update and delete of a model in ``<model_name>`` (reachable as ``.history``)."""
     return pghistory.track(
         pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
         model_name=model_name,
+        meta={"verbose_name": f"{label} version", "verbose_name_plural": f"{label} history"},
         # 'events' (pghistory's default) already names a jurisdiction's policy events.
         obj_field=pghistory.ObjForeignKey(related_name="history", related_query_name="history"),
     )
@@ -121,7 +122,7 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-@track_history("JurisdictionHistory")
+@track_history("JurisdictionHistory", "jurisdiction")
 class Jurisdiction(EditTracked):
     """A place with its own sex-work law: a country, or a unit whose law differs.
 
@@ -212,7 +213,7 @@ class Jurisdiction(EditTracked):
         return chain
 
 
-@track_history("SourceHistory")
+@track_history("SourceHistory", "source")
 class Source(EditTracked):
     """A document a claim rests on: a statute, ruling, official or NGO report, article."""
 
@@ -242,7 +243,7 @@ class Source(EditTracked):
         return self.title
 
 
-@track_history("PolicyEventHistory")
+@track_history("PolicyEventHistory", "policy event")
 class PolicyEvent(Publishable):
     """A dated step in a jurisdiction's law: a bill, a law passed or in force, a ruling, a repeal.
 
@@ -307,7 +308,7 @@ class PolicyEvent(Publishable):
         return self.title
 
 
-@track_history("RegimePeriodHistory")
+@track_history("RegimePeriodHistory", "regime period")
 class RegimePeriod(Publishable):
     """From ``start_date`` (to ``end_date``) a jurisdiction was governed by one legal model.
 
@@ -501,7 +502,7 @@ class RegimePeriod(Publishable):
             raise ValidationError({"enacted_by": "The enacting event belongs to another jurisdiction."})
 
 
-@track_history("RegimePeriodSourceHistory")
+@track_history("RegimePeriodSourceHistory", "regime period citation")
 class RegimePeriodSource(models.Model):
     """A citation: this source supports this regime period (at an optional pinpoint)."""
 
@@ -522,7 +523,7 @@ class RegimePeriodSource(models.Model):
         return str(self.source)
 
 
-@track_history("PolicyEventSourceHistory")
+@track_history("PolicyEventSourceHistory", "policy event citation")
 class PolicyEventSource(models.Model):
     """A citation: this source supports this policy event."""
 

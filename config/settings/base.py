@@ -140,8 +140,6 @@ PGHISTORY_ADMIN_ALL_EVENTS = True
 # --- Site -------------------------------------------------------------------
 # The curated dataset lives here, loaded by `manage.py load_atlas`.
 ATLAS_FIXTURES_DIR = BASE_DIR / "fixtures"
-# Public list pages never show more than this many rows per page.
-ATLAS_MAX_PAGE_SIZE = 200
 
 LOGGING = {
     "version": 1,
