@@ -6,10 +6,12 @@ PORT ?= 8000
 
 .PHONY: run test setup browser setup-browser stop-db
 
-## Install uv (into the pinned Python) and the locked dependencies.
+## Install uv (into the pinned Python) and the locked dependencies; npm installs the map data
+## (world-atlas: Natural Earth boundaries, read by models_compare/geography.py).
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
 	@$(PYTHON) -m uv sync --frozen --quiet
+	npm ci --no-audit --no-fund
 
 ## Run the site on http://127.0.0.1:$(PORT) (default 8000) with the embedded database and the curated data.
 run: setup

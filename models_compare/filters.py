@@ -74,7 +74,7 @@ class JurisdictionFilterSet(django_filters.FilterSet):
                 ("region", "region"), ("kind", "kind")),
         field_labels={"name": "Name", "regime_model_position": "Legal model", "regime_since": "In force since",
                       "region": "Region", "kind": "Kind"},
-        label="Sort by",
+        label="Sort by", empty_label="Name (A–Z)",
     )
 
     class Meta:

@@ -10,7 +10,12 @@ urlpatterns = [
     path("jurisdictions/export.csv", views.ExportView.as_view(format="csv"), name="export_csv"),
     path("jurisdictions/export.json", views.ExportView.as_view(format="json"), name="export_json"),
     path("compare/", views.CompareView.as_view(), name="compare"),
+    path("map/", views.MapFragmentView.as_view(), name="map_fragment"),
+    path("map.svg", views.MapSvgView.as_view(), name="map_svg"),
     path("models/", views.ModelListView.as_view(), name="models"),
+    # Before models/<slug>/: 'over-time' would otherwise be read as a model's slug.
+    path("models/over-time/", views.ModelsOverTimeView.as_view(), name="over_time"),
+    path("models/over-time.csv", views.ModelsOverTimeCsvView.as_view(), name="over_time_csv"),
     path("models/<slug:slug>/", views.ModelDetailView.as_view(), name="model"),
     path("models/<slug:slug>/feed/", views.ModelFeed(), name="model_feed"),
     path("events/", views.EventListView.as_view(), name="events"),

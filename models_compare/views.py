@@ -1,4 +1,4 @@
-"""Public comparative pages: home, browse, exports, compare, legal models, events."""
+"""Public comparative pages: home, browse, exports, compare, legal models, events, maps and charts."""
 
 import csv
 import json
@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.views import View
 
@@ -15,10 +16,12 @@ from jurisdictions.forms import AsOfForm
 from jurisdictions.models import Jurisdiction, PolicyEvent, RegimePeriod
 from jurisdictions.views import render_bad_request
 
+from .charts import models_over_time, over_time_chart_svg, world_map
 from .filters import JurisdictionFilterSet, PolicyEventFilterSet
 from .forms import CompareForm
 from .models import LegalModel
 from .selectors import EXPORT_FIELDS, build_comparison, export_rows, model_counts
+from .vocabulary import LegalModelSlug
 
 PAGE_SIZE = 50
 
@@ -37,9 +40,14 @@ class HomeView(View):
         countries = Jurisdiction.objects.roots().with_regime(as_of=as_of)
         latest_events = (PolicyEvent.objects.published().up_to(as_of)
                          .select_related("jurisdiction").newest_first()[:8])
+        counts = model_counts(countries)
+        # The counts already list the five models in order: the map's legend reuses them.
+        names = {count.slug: count.name for count in counts if count.slug in LegalModelSlug.values}
         return render(request, "models_compare/home.html", {
             "as_of": as_of, "as_of_form": as_of_form,
-            "counts": model_counts(countries), "latest_events": latest_events,
+            "counts": counts, "latest_events": latest_events,
+            "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"]),
+                             model_names=names),
         })
 
 
@@ -69,12 +77,11 @@ class ExportView(View):
                 json.dumps({"errors": filterset.errors.get_json_data()}, indent=2),
                 status=400, content_type="application/json",
             )
-        as_of = AsOfForm(request.GET)
-        as_of.is_valid()
+        as_of = filterset.form.cleaned_data.get("as_of") or timezone.localdate()
         rows = export_rows(filterset.qs)
-        filename = f"sex-work-law-atlas-{as_of.date().isoformat()}.{self.format}"
+        filename = f"sex-work-law-atlas-{as_of.isoformat()}.{self.format}"
         if self.format == "json":
-            body = json.dumps({"as_of": as_of.date().isoformat(), "count": len(rows), "results": rows},
+            body = json.dumps({"as_of": as_of.isoformat(), "count": len(rows), "results": rows},
                               indent=2, ensure_ascii=False)
             response = HttpResponse(body, content_type="application/json; charset=utf-8")
         else:
@@ -122,7 +129,9 @@ class ModelListView(View):
 
 class ModelDetailView(View):
     def get(self, request, slug):
-        model = LegalModel.objects.filter(slug=slug).first()
+        # All five models in one query: this one, the others, and the map's legend.
+        models = list(LegalModel.objects.all())
+        model = next((m for m in models if m.slug == slug), None)
         if model is None:
             raise Http404("No legal model with this address.")
         as_of_form = AsOfForm(request.GET)
@@ -133,8 +142,63 @@ class ModelDetailView(View):
                          .filter(regime_model_slug=slug).select_related("parent").order_by("name"))
         return render(request, "models_compare/model_detail.html", {
             "model": model, "as_of": as_of, "as_of_form": as_of_form,
-            "jurisdictions": jurisdictions, "others": LegalModel.objects.exclude(pk=model.pk),
+            "jurisdictions": jurisdictions, "others": [m for m in models if m.pk != model.pk],
+            "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"]),
+                             model_names={m.slug: m.name for m in models}),
         })
+
+
+class MapFragmentView(View):
+    """Just the live part of the map (SVG, legend, list) for a date: what static/js/map.js swaps in."""
+
+    def get(self, request):
+        as_of_form = AsOfForm(request.GET)
+        if not as_of_form.is_valid():
+            return render_bad_request(request, [as_of_form])
+        as_of = as_of_form.date()
+        return render(request, "components/world_map.html#live", {
+            "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"])),
+        })
+
+
+class MapSvgView(View):
+    """The map as a standalone image (image/svg+xml) with its own legend and credit."""
+
+    def get(self, request):
+        as_of_form = AsOfForm(request.GET)
+        if not as_of_form.is_valid():
+            errors = "; ".join(str(error) for error in as_of_form.errors.get("as_of", []))
+            return HttpResponse(f"Invalid as_of: {errors}\n", status=400, content_type="text/plain; charset=utf-8")
+        as_of = as_of_form.date()
+        world = world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"]), standalone=True)
+        response = HttpResponse(
+            '<?xml version="1.0" encoding="utf-8"?>\n' + world.svg, content_type="image/svg+xml; charset=utf-8"
+        )
+        # A past date's map changes only when editors correct the data: an hour is a safe reuse.
+        response["Cache-Control"] = "public, max-age=3600"
+        return response
+
+
+class ModelsOverTimeView(View):
+    """How many countries were under each model each year since 1990: chart, table, CSV link."""
+
+    def get(self, request):
+        data = models_over_time()
+        return render(request, "models_compare/over_time.html", {
+            "data": data, "chart": over_time_chart_svg(data),
+        })
+
+
+class ModelsOverTimeCsvView(View):
+    def get(self, request):
+        data = models_over_time()
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        writer = csv.writer(response)
+        writer.writerow(["year", "as_of", *(slug for slug, _ in data.categories), "total"])
+        for year, counts in data.rows():
+            writer.writerow([year.year, year.as_of.isoformat(), *counts, year.total])
+        response["Content-Disposition"] = 'attachment; filename="sex-work-law-atlas-models-over-time.csv"'
+        return response
 
 
 class EventListView(View):

@@ -45,6 +45,33 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": DESKTOP, "locale": "en-GB", "accept_downloads": True}
 
 
+@pytest.fixture(scope="session")
+def _migrated_data(django_db_setup, django_db_blocker):
+    """The rows the migrations create (the five legal models), serialised once."""
+    from django.db import connection
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents is None:
+        with django_db_blocker.unblock():
+            contents = connection.creation.serialize_db_to_string()
+    return contents
+
+
+@pytest.fixture(autouse=True)
+def _keep_migrated_data(_migrated_data):
+    """Make ``serialized_rollback`` work under Playwright.
+
+    pytest-django serialises the migrated database onto the connection object of the main
+    thread. While Playwright's event loop runs in that thread, Django's connection handler
+    (an asgiref Local) hands out a context-local connection object instead, which lacks the
+    serialised copy, so a browser test's flush would lose the migration-created rows for good.
+    Putting the copy on that connection lets each browser test restore them.
+    """
+    from django.db import connection
+
+    connection._test_serialized_contents = _migrated_data
+
+
 @pytest.fixture
 def atlas(transactional_db):
     """A small atlas, committed so the live server's own connection sees it.
@@ -56,8 +83,6 @@ def atlas(transactional_db):
     from jurisdictions.dataset import read_dataset
     from jurisdictions.services import load_dataset
     from tests.factories import JurisdictionFactory, PolicyEventFactory, RegimePeriodFactory, legal_model
-    from django.db import connection; from models_compare.models import LegalModel
-    print("DEBUG", hasattr(connection, "_test_serialized_contents"), len(getattr(connection, "_test_serialized_contents", "")), LegalModel.objects.count(), connection.settings_dict["NAME"])
 
     sweden = JurisdictionFactory(name="Sweden", slug="sweden", iso_code="SE")
     RegimePeriodFactory(

@@ -11,5 +11,6 @@ PAGES = [
     ("compare-errors", "/compare/?j=sweden&j=atlantis", 400),
     ("models", "/models/", 200),
     ("model-detail", "/models/nordic/", 200),
+    ("models-over-time", "/models/over-time/", 200),
     ("events", "/events/", 200),
 ]

@@ -6,7 +6,7 @@ first, for example::
     .venv/bin/python manage.py migrate
     .venv/bin/python manage.py load_atlas --path fixtures/oceania
     .venv/bin/python manage.py runserver 127.0.0.1:8000 --noreload &
-    .venv/bin/python tests/browser/screenshots.py [--base-url http://127.0.0.1:8000] [--out var/screenshots]
+    .venv/bin/python tests/browser/screenshots.py [--base-url http://127.0.0.1:8000] [--out var/screenshots] [--axe]
 
 The default pages suit the Oceania data (New Zealand, Australia and its states); pass
 ``--page name=/path`` (repeatable) to shoot other ones instead.
@@ -37,6 +37,7 @@ PAGES = {
     "compare-errors": "/compare/?j=new-zealand&j=atlantis",
     "models": "/models/",
     "model-detail": "/models/decriminalization/",
+    "models-over-time": "/models/over-time/",
     "events": "/events/",
 }
 
@@ -46,6 +47,8 @@ def main(argv=None) -> int:
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "screenshots")
     parser.add_argument("--chromium", default=CHROMIUM)
+    parser.add_argument("--axe", action="store_true",
+                        help="also run axe-core on each page and list serious and critical problems")
     parser.add_argument("--page", action="append", default=[], metavar="NAME=/PATH",
                         help="shoot this page instead of the defaults (repeatable)")
     args = parser.parse_args(argv)
@@ -53,6 +56,11 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     base = args.base_url.rstrip("/")
     problems = []
+    axe = None
+    if args.axe:
+        from axe_playwright_python.sync_playwright import Axe
+
+        axe = Axe()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
         for label, width in WIDTHS.items():
@@ -67,13 +75,18 @@ def main(argv=None) -> int:
                 page.screenshot(path=str(target), full_page=True)
                 note = f" (page is {scroll_width} px wide!)" if scroll_width > width else ""
                 if note:
-                    problems.append(f"{name} at {width} px{note}")
+                    problems.append(f"horizontal scroll: {name} at {width} px{note}")
+                if axe is not None:
+                    for rule in axe.run(page).response["violations"]:
+                        if rule["impact"] in {"serious", "critical"}:
+                            targets = "; ".join(" ".join(map(str, n["target"])) for n in rule["nodes"][:5])
+                            problems.append(f"axe: {name} at {width} px: {rule['id']} ({rule['impact']}) {targets}")
                 print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: "
                       f"HTTP {status}{note}")
             context.close()
         browser.close()
     for problem in problems:
-        print("horizontal scroll:", problem, file=sys.stderr)
+        print(problem, file=sys.stderr)
     return 1 if problems else 0
 
 
