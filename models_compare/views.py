@@ -94,11 +94,24 @@ class ExportView(View):
         return response
 
 
+def _pickers(form: CompareForm) -> list[dict]:
+    """The four picker columns, pre-filled with what was asked for (valid or not)."""
+    columns = []
+    tokens = [str(t).strip().lower() for t in form.data.getlist("j") if str(t).strip()][:4]
+    dates = form.data.getlist("on")
+    for index in range(4):
+        slug, _, when = (tokens[index] if index < len(tokens) else "").partition("@")
+        if not when and index < len(dates):
+            when = dates[index]
+        columns.append({"index": index, "slug": slug, "date": when})
+    return columns
+
+
 class CompareView(View):
     def get(self, request):
         form = CompareForm(request.GET)
         options = Jurisdiction.objects.order_by("name").values_list("slug", "name")
-        context = {"form": form, "options": list(options), "pickers": range(4)}
+        context = {"form": form, "options": list(options), "pickers": _pickers(form)}
         if not form.submitted:
             return render(request, "models_compare/compare.html", context)
         if not form.is_valid():

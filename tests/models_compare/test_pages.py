@@ -240,3 +240,10 @@ class TestModelsAndEvents:
     def test_events_feed_honours_filters(self, client, atlas):
         body = client.get("/events/feed/", {"jurisdiction": "belgium"}).content.decode()
         assert "Belgium reforms" in body and "Prostitution Reform Act" not in body
+
+
+def test_compare_pickers_are_prefilled_with_the_comparison(client, atlas):
+    response = client.get("/compare/?j=belgium@2021-01-01&j=belgium")
+    body = response.content.decode()
+    assert body.count('value="belgium" selected') == 2
+    assert 'name="on" min="1990-01-01" value="2021-01-01"' in body
