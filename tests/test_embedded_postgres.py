@@ -100,12 +100,13 @@ def test_unusable_port_is_explained(port, monkeypatch):
         EmbeddedPostgres.from_environment()
 
 
-def test_manage_py_prints_one_line_instead_of_a_traceback(cluster):
+@pytest.mark.parametrize("command", [["migrate", "--check"], ["runserver", "127.0.0.1:8099"]])
+def test_manage_py_prints_one_line_instead_of_a_traceback(cluster, command):
     cluster.data_dir.mkdir(parents=True)
     (cluster.data_dir / "stray-file").write_text("x")
     env = {**os.environ, "ATLAS_PG_DIR": str(cluster.base_dir), "ATLAS_PG_PORT": "54329"}
     env.pop("DATABASE_URL", None)
-    result = subprocess.run([sys.executable, "manage.py", "migrate", "--check"], cwd=PROJECT,
+    result = subprocess.run([sys.executable, "manage.py", *command], cwd=PROJECT,
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
