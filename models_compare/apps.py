@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ModelsCompareConfig(AppConfig):
     name = "models_compare"
     verbose_name = "Legal models and comparison"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

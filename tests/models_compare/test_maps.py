@@ -359,3 +359,13 @@ class TestGeography:
     def test_map_stays_small(self, client, reformers):
         size = len(client.get(reverse("models_compare:map_svg")).content)
         assert size < 400_000
+
+
+def test_missing_map_data_is_a_system_check_error(settings, tmp_path):
+    from models_compare.checks import map_data_installed
+
+    assert map_data_installed(None) == []
+    settings.BASE_DIR = tmp_path
+    errors = map_data_installed(None)
+    assert [error.id for error in errors] == ["models_compare.E001"]
+    assert "npm ci" in errors[0].hint
