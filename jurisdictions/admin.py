@@ -23,7 +23,6 @@ from .forms_admin import (
     ConcurrentEditForm,
     InlinePolicyEventForm,
     InlineRegimePeriodForm,
-    PolicyEventForm,
     RegimePeriodForm,
     RegimePeriodFormSet,
 )
@@ -188,16 +187,10 @@ class ChildJurisdictionInline(admin.TabularInline):
         return False
 
 
-class JurisdictionForm(ConcurrentEditForm):
-    class Meta:
-        model = Jurisdiction
-        fields = "__all__"
-
-
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(ImportExportMixin, admin.ModelAdmin):
     resource_classes = [JurisdictionResource]
-    form = JurisdictionForm
+    form = ConcurrentEditForm
     list_display = ["name", "kind", "iso_code", "parent", "region", "last_reviewed"]
     list_filter = [ReviewFilter, "kind", "region", "last_reviewed"]
     search_fields = ["name", "slug", "iso_code"]
@@ -214,16 +207,10 @@ class JurisdictionAdmin(ImportExportMixin, admin.ModelAdmin):
         return queryset.order_by("name"), distinct
 
 
-class SourceForm(ConcurrentEditForm):
-    class Meta:
-        model = Source
-        fields = "__all__"
-
-
 @admin.register(Source)
 class SourceAdmin(ImportExportMixin, admin.ModelAdmin):
     resource_classes = [SourceResource]
-    form = SourceForm
+    form = ConcurrentEditForm
     list_display = ["title", "kind", "publisher", "published_on", "url"]
     list_filter = ["kind"]
     search_fields = ["title", "url", "publisher", "slug"]
@@ -256,7 +243,7 @@ class CitedFilter(admin.SimpleListFilter):
 class PolicyEventAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [PolicyEventResource]
     publish_permission = "jurisdictions.publish_policyevent"
-    form = PolicyEventForm
+    form = ConcurrentEditForm
     actions = ["publish_selected", "unpublish_selected"]
     list_display = ["title", "jurisdiction", "date", "date_precision", "kind", "status", "confidence",
                     "needs_review"]

@@ -27,7 +27,8 @@ def _last_editor(instance) -> str:
 class ConcurrentEditForm(forms.ModelForm):
     """Refuses to save over a version of the record that changed after the form was opened.
 
-    The form carries the ``updated_at`` it was loaded with; if the database holds a
+    Used as ``ModelAdmin.form`` (the admin supplies the model and fields). The form
+    carries the ``updated_at`` it was loaded with; if the database holds a
     newer one, the save is refused with a message, the editor's input stays in the
     form, and a checkbox appears to save anyway.
     """
@@ -93,15 +94,13 @@ class CitingFormMixin:
 
 
 class RegimePeriodForm(ConcurrentEditForm):
+    """The admin (which supplies the model) adds the period-specific workflow to ConcurrentEditForm."""
+
     end_replaced = forms.BooleanField(
         required=False, label="End the period in force on this start date",
         help_text="When this period starts while a published period is still open, end that one "
         "the day this one begins. Drafts end it when they are published.",
     )
-
-    class Meta:
-        model = RegimePeriod
-        fields = "__all__"
 
     def validate_constraints(self):
         if not (self.instance.start_date and self.instance.jurisdiction_id):
@@ -149,13 +148,7 @@ class InlineRegimePeriodForm(CitingFormMixin, RegimePeriodForm):
     sources_cited = CitedSourcesField(RegimePeriod._meta.get_field("sources"))
 
 
-class PolicyEventForm(ConcurrentEditForm):
-    class Meta:
-        model = PolicyEvent
-        fields = "__all__"
-
-
-class InlinePolicyEventForm(CitingFormMixin, PolicyEventForm):
+class InlinePolicyEventForm(CitingFormMixin, ConcurrentEditForm):
     sources_cited = CitedSourcesField(PolicyEvent._meta.get_field("sources"))
 
 
