@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.http import Http404
 
-from .models import Jurisdiction, PolicyEvent, RegimePeriod, RegimePeriodSource, PolicyEventSource
+from .models import Jurisdiction, PolicyEvent, PolicyEventSource, RegimePeriod, RegimePeriodSource
 
 
 def periods_with_sources():
