@@ -27,8 +27,10 @@ setup-browser:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core >/dev/null; }
 
-## Run the whole test suite (unit, database and browser tests).
+## Run the whole test suite (lint, unit, database and browser tests).
 test: setup setup-browser
+	.venv/bin/ruff check .
+	$(VENV_PYTHON) manage.py makemigrations --check --dry-run
 	$(VENV_PYTHON) -m pytest
 
 ## Stop the embedded PostgreSQL server.
