@@ -188,18 +188,20 @@ class ChildJurisdictionInline(admin.TabularInline):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(ImportExportMixin, admin.ModelAdmin):
+class JurisdictionAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [JurisdictionResource]
+    publish_permission = "jurisdictions.publish_jurisdiction"
     form = ConcurrentEditForm
-    list_display = ["name", "kind", "iso_code", "parent", "region", "last_reviewed"]
-    list_filter = [ReviewFilter, "kind", "region", "last_reviewed"]
+    actions = ["publish_selected", "unpublish_selected"]
+    list_display = ["name", "kind", "iso_code", "parent", "region", "status", "last_reviewed"]
+    list_filter = [ReviewFilter, "status", "kind", "region", "last_reviewed"]
     search_fields = ["name", "slug", "iso_code"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
     inlines = [RegimePeriodInline, PolicyEventInline, ChildJurisdictionInline]
     fieldsets = [(None, {"fields": [CONCURRENCY_FIELDS, ("name", "slug"), ("kind", "iso_code"), "parent",
-                                    ("region", "subregion"), "last_reviewed", "notes"]})]
+                                    ("region", "subregion"), "last_reviewed", "notes", "status"]})]
 
     def get_search_results(self, request, queryset, search_term):
         # Autocomplete (parent, jurisdiction pickers) lists names in order.

@@ -22,7 +22,12 @@ from models_compare.vocabulary import (
     Treatment,
 )
 
-from .querysets import JurisdictionQuerySet, PolicyEventQuerySet, RegimePeriodQuerySet
+from .querysets import (
+    JurisdictionQuerySet,
+    PolicyEventQuerySet,
+    PublicJurisdictionManager,
+    RegimePeriodQuerySet,
+)
 
 ISO_CODE_PATTERN = r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"
 
@@ -123,7 +128,7 @@ class SourceKind(models.TextChoices):
 
 
 @track_history("JurisdictionHistory", "jurisdiction")
-class Jurisdiction(EditTracked):
+class Jurisdiction(Publishable):
     """A place with its own sex-work law: a country, or a unit whose law differs.
 
     Example: the United States (coded "varies") with Nevada as a child, and
@@ -164,8 +169,10 @@ class Jurisdiction(EditTracked):
     notes = models.TextField("notes", blank=True, help_text="Editorial notes shown on the public page.")
 
     objects = JurisdictionQuerySet.as_manager()
+    public = PublicJurisdictionManager()
 
     class Meta:
+        permissions = [("publish_jurisdiction", "Can publish and unpublish jurisdictions")]
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(

@@ -32,8 +32,12 @@ def _today() -> datetime.date:
 
 class RegimePeriodQuerySet(models.QuerySet):
     def published(self) -> RegimePeriodQuerySet:
-        """Periods visible to the public."""
+        """Periods a reviewer has published (whatever their jurisdiction's status)."""
         return self.filter(published_q())
+
+    def public(self) -> RegimePeriodQuerySet:
+        """Periods the public may see: published, of a published jurisdiction."""
+        return self.filter(published_q(), published_q("jurisdiction__"))
 
     def in_force(self, at: datetime.date | None = None) -> RegimePeriodQuerySet:
         """Periods in force on ``at`` (default today)."""
@@ -46,8 +50,14 @@ class RegimePeriodQuerySet(models.QuerySet):
 
 class PolicyEventQuerySet(models.QuerySet):
     def published(self) -> PolicyEventQuerySet:
-        """Events visible to the public."""
+        """Events a reviewer has published (whatever their jurisdiction's status)."""
         return self.filter(published_q())
+
+    def public(self) -> PolicyEventQuerySet:
+        """Events the public may see: published, and international or of a published jurisdiction."""
+        return self.filter(published_q()).filter(
+            Q(jurisdiction__isnull=True) | published_q("jurisdiction__")
+        )
 
     def between(
         self, start: datetime.date | None = None, end: datetime.date | None = None
@@ -104,10 +114,10 @@ class JurisdictionQuerySet(models.QuerySet):
         """Jurisdictions whose published regime began or ended, or that had a published event, on or after ``since``."""
         from .models import PolicyEvent, RegimePeriod
 
-        period_changed = RegimePeriod.objects.published().filter(jurisdiction=OuterRef("pk")).filter(
+        period_changed = RegimePeriod.objects.public().filter(jurisdiction=OuterRef("pk")).filter(
             Q(start_date__gte=since) | Q(end_date__gte=since)
         )
-        event_happened = PolicyEvent.objects.published().filter(
+        event_happened = PolicyEvent.objects.public().filter(
             jurisdiction=OuterRef("pk"), date__gte=since
         )
         return self.filter(Exists(period_changed) | Exists(event_happened))
@@ -115,3 +125,10 @@ class JurisdictionQuerySet(models.QuerySet):
     def roots(self) -> JurisdictionQuerySet:
         """Jurisdictions without a parent (countries and territories listed on their own)."""
         return self.filter(parent__isnull=True)
+
+
+class PublicJurisdictionManager(models.Manager.from_queryset(JurisdictionQuerySet)):
+    """``Jurisdiction.public``: only jurisdictions a reviewer has published. Public pages use it."""
+
+    def get_queryset(self) -> JurisdictionQuerySet:
+        return super().get_queryset().filter(published_q())

@@ -25,14 +25,16 @@ class DraftUnlessPublisherMixin:
         super().before_save_instance(instance, row, **kwargs)
 
 
-class JurisdictionResource(resources.ModelResource):
+class JurisdictionResource(DraftUnlessPublisherMixin, resources.ModelResource):
+    publish_permission = "jurisdictions.publish_jurisdiction"
     parent = fields.Field(attribute="parent", column_name="parent",
                           widget=widgets.ForeignKeyWidget(Jurisdiction, field="slug"))
 
     class Meta:
         model = Jurisdiction
         import_id_fields = ["slug"]
-        fields = ["slug", "name", "kind", "iso_code", "parent", "region", "subregion", "last_reviewed", "notes"]
+        fields = ["slug", "name", "kind", "iso_code", "parent", "region", "subregion", "last_reviewed", "notes",
+                  "status"]
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True

@@ -73,7 +73,8 @@ def jurisdiction_page(
     published period they would replace.
     """
     jurisdiction = (
-        Jurisdiction.objects.select_related("parent__parent__parent").filter(slug=slug).first()
+        (Jurisdiction.objects if preview else Jurisdiction.public)
+        .select_related("parent__parent__parent").filter(slug=slug).first()
     )
     if jurisdiction is None:
         raise Http404("No jurisdiction with this address.")
@@ -87,10 +88,11 @@ def jurisdiction_page(
     current = max(in_force, key=lambda p: (not p.is_published, p.start_date), default=None)
     events = list(events.order_by("date", "id"))
     children = list(
-        Jurisdiction.objects.filter(parent=jurisdiction).with_regime(as_of=as_of).order_by("name")
+        (Jurisdiction.objects if preview else Jurisdiction.public)
+        .filter(parent=jurisdiction).with_regime(as_of=as_of).order_by("name")
     )
     compare_options = list(
-        Jurisdiction.objects.exclude(pk=jurisdiction.pk).order_by("name").values_list("slug", "name")
+        Jurisdiction.public.exclude(pk=jurisdiction.pk).order_by("name").values_list("slug", "name")
     )
     timeline = sorted(
         [TimelineEntry(p.start_date, "day", period=p) for p in history]

@@ -117,6 +117,7 @@ def load_dataset(dataset: Dataset, *, prune_events: bool = False) -> LoadReport:
             "parent_id": jurisdictions[record.parent_slug].pk if record.parent_slug else None,
             "region": record.region, "subregion": record.subregion,
             "last_reviewed": record.last_reviewed, "notes": record.notes,
+            "status": PublicationStatus.PUBLISHED,
         }, report, "jurisdictions")
 
     events = {}
@@ -191,7 +192,7 @@ def end_replaced_period(period: RegimePeriod) -> RegimePeriod | None:
 
 
 @transaction.atomic
-def publish(record: RegimePeriod | PolicyEvent) -> RegimePeriod | None:
+def publish(record: Jurisdiction | RegimePeriod | PolicyEvent) -> RegimePeriod | None:
     """Publish a draft. A regime period ends the published period it replaces, atomically.
 
     Returns the period that was ended, if any. Raises ValidationError (and changes
@@ -211,16 +212,18 @@ def publish(record: RegimePeriod | PolicyEvent) -> RegimePeriod | None:
                 f"“{record}” overlaps a later published period of {record.jurisdiction}; "
                 "adjust the dates first."
             ) from None
-    else:
+    elif isinstance(record, PolicyEvent):
         if not record.citations.exists():
             raise ValidationError(f"“{record}” cites no source; add one before publishing.")
+        record.status = PublicationStatus.PUBLISHED
+    else:
         record.status = PublicationStatus.PUBLISHED
     record.save(update_fields=["status", "updated_at"])
     return ended
 
 
 @transaction.atomic
-def unpublish(record: RegimePeriod | PolicyEvent) -> None:
+def unpublish(record: Jurisdiction | RegimePeriod | PolicyEvent) -> None:
     """Take a record off the public site (back to draft)."""
     record.status = PublicationStatus.DRAFT
     record.save(update_fields=["status", "updated_at"])

@@ -34,7 +34,7 @@ class JurisdictionEventsFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request, slug):
-        return get_object_or_404(Jurisdiction, slug=slug)
+        return get_object_or_404(Jurisdiction.public, slug=slug)
 
     def title(self, jurisdiction):
         return f"{jurisdiction.name}: sex-work law events (Sex Work Law Atlas)"
@@ -46,7 +46,7 @@ class JurisdictionEventsFeed(Feed):
         return f"Dated policy events for {jurisdiction.name}, with sources."
 
     def items(self, jurisdiction):
-        return jurisdiction.events.published().select_related("jurisdiction").newest_first()[:50]
+        return jurisdiction.events.public().select_related("jurisdiction").newest_first()[:50]
 
     def item_title(self, event):
         return f"{event.title} ({event.get_kind_display()})"

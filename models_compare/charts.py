@@ -183,7 +183,7 @@ def map_areas(
     """
     names = model_names if model_names is not None else _model_names()
     rows = (
-        Jurisdiction.objects.filter(iso_code__regex=r"^[A-Z]{2}$")
+        Jurisdiction.public.filter(iso_code__regex=r"^[A-Z]{2}$")
         .with_regime(as_of=as_of)
         .annotate(regime_before_start=F("regime__in_force_before_start"))
         .values_list("iso_code", "name", "slug", "regime_model_slug", "regime_varies", "regime_since",
@@ -361,7 +361,7 @@ def models_over_time(*, today: datetime.date | None = None) -> OverTime:
     today = today or timezone.localdate()
     names = _model_names()
     rows = (
-        Jurisdiction.objects.roots()
+        Jurisdiction.public.roots()
         .annotate(period=FilteredRelation("regime_periods", condition=published_q("regime_periods__")))
         .values_list("pk", "period__legal_model__slug", "period__varies_within",
                      "period__start_date", "period__end_date")

@@ -50,7 +50,7 @@ class JurisdictionFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(field_name="kind", choices=JurisdictionKind.choices,
                                        label="Kind", empty_label="Any kind")
     parent = django_filters.ModelChoiceFilter(
-        field_name="parent", queryset=Jurisdiction.objects.filter(children__isnull=False).distinct(),
+        field_name="parent", queryset=Jurisdiction.public.filter(children__isnull=False).distinct(),
         to_field_name="slug", label="Part of", empty_label="Anywhere",
     )
     workers = django_filters.ChoiceFilter(field_name="regime_workers", choices=Treatment.choices,
@@ -129,7 +129,7 @@ class PolicyEventFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=EventKind.choices, label="Kind",
                                                widget=forms.CheckboxSelectMultiple)
     jurisdiction = django_filters.ModelChoiceFilter(
-        field_name="jurisdiction", queryset=Jurisdiction.objects.all(), to_field_name="slug",
+        field_name="jurisdiction", queryset=Jurisdiction.public.all(), to_field_name="slug",
         label="Jurisdiction", empty_label="All jurisdictions",
     )
     model_change = django_filters.BooleanFilter(

@@ -55,7 +55,7 @@ class CompareForm(forms.Form):
             items.append(ComparisonItem(match["slug"], when or _today(), explicit))
         if problems:
             raise forms.ValidationError(problems)
-        known = dict(Jurisdiction.objects.filter(slug__in={i.slug for i in items})
+        known = dict(Jurisdiction.public.filter(slug__in={i.slug for i in items})
                      .values_list("slug", "name"))
         unknown = sorted({i.slug for i in items} - set(known))
         if unknown:

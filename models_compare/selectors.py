@@ -135,9 +135,9 @@ NOT_IN_FORCE = "No regime recorded on this date"
 def build_comparison(*, items: list[ComparisonItem]) -> Comparison:
     """Columns for each item and one row per compared attribute, in three queries."""
     slugs = {item.slug for item in items}
-    jurisdictions = {j.slug: j for j in Jurisdiction.objects.filter(slug__in=slugs).select_related("parent")}
+    jurisdictions = {j.slug: j for j in Jurisdiction.public.filter(slug__in=slugs).select_related("parent")}
     periods = defaultdict(list)
-    for period in periods_with_sources().published().filter(jurisdiction__slug__in=slugs):
+    for period in periods_with_sources().public().filter(jurisdiction__slug__in=slugs):
         periods[period.jurisdiction_id].append(period)
     columns = []
     for item in items:

@@ -37,8 +37,8 @@ class HomeView(View):
         if not as_of_form.is_valid():
             return render_bad_request(request, [as_of_form])
         as_of = as_of_form.date()
-        countries = Jurisdiction.objects.roots().with_regime(as_of=as_of)
-        latest_events = (PolicyEvent.objects.published().up_to(as_of)
+        countries = Jurisdiction.public.roots().with_regime(as_of=as_of)
+        latest_events = (PolicyEvent.objects.public().up_to(as_of)
                          .select_related("jurisdiction").newest_first()[:8])
         counts = model_counts(countries)
         # The counts already list the five models in order: the map's legend reuses them.
@@ -53,7 +53,7 @@ class HomeView(View):
 
 class BrowseView(View):
     def get(self, request):
-        filterset = JurisdictionFilterSet(request.GET, queryset=Jurisdiction.objects.select_related("parent"))
+        filterset = JurisdictionFilterSet(request.GET, queryset=Jurisdiction.public.select_related("parent"))
         if not filterset.is_valid():
             return render(request, "models_compare/browse.html", {"filter": filterset}, status=400)
         jurisdictions = filterset.qs
@@ -71,7 +71,7 @@ class ExportView(View):
     format = "csv"
 
     def get(self, request):
-        filterset = JurisdictionFilterSet(request.GET, queryset=Jurisdiction.objects.all())
+        filterset = JurisdictionFilterSet(request.GET, queryset=Jurisdiction.public.all())
         if not filterset.is_valid():
             return HttpResponse(
                 json.dumps({"errors": filterset.errors.get_json_data()}, indent=2),
@@ -110,7 +110,7 @@ def _pickers(form: CompareForm) -> list[dict]:
 class CompareView(View):
     def get(self, request):
         form = CompareForm(request.GET)
-        options = Jurisdiction.objects.order_by("name").values_list("slug", "name")
+        options = Jurisdiction.public.order_by("name").values_list("slug", "name")
         context = {"form": form, "options": list(options), "pickers": _pickers(form)}
         if not form.submitted:
             return render(request, "models_compare/compare.html", context)
@@ -131,7 +131,7 @@ class ModelListView(View):
         if not as_of_form.is_valid():
             return render_bad_request(request, [as_of_form])
         as_of = as_of_form.date()
-        counts = {c.slug: c.count for c in model_counts(Jurisdiction.objects.with_regime(as_of=as_of))}
+        counts = {c.slug: c.count for c in model_counts(Jurisdiction.public.with_regime(as_of=as_of))}
         models = list(LegalModel.objects.all())
         for model in models:
             model.jurisdiction_count = counts.get(model.slug, 0)
@@ -151,7 +151,7 @@ class ModelDetailView(View):
         if not as_of_form.is_valid():
             return render_bad_request(request, [as_of_form])
         as_of = as_of_form.date()
-        jurisdictions = (Jurisdiction.objects.with_regime(as_of=as_of)
+        jurisdictions = (Jurisdiction.public.with_regime(as_of=as_of)
                          .filter(regime_model_slug=slug).select_related("parent").order_by("name"))
         return render(request, "models_compare/model_detail.html", {
             "model": model, "as_of": as_of, "as_of_form": as_of_form,
@@ -217,7 +217,7 @@ class ModelsOverTimeCsvView(View):
 class EventListView(View):
     def get(self, request):
         filterset = PolicyEventFilterSet(
-            request.GET, queryset=PolicyEvent.objects.published().select_related("jurisdiction").newest_first()
+            request.GET, queryset=PolicyEvent.objects.public().select_related("jurisdiction").newest_first()
         )
         if not filterset.is_valid():
             return render(request, "models_compare/events.html", {"filter": filterset}, status=400)
@@ -235,7 +235,7 @@ class EventFeed(Feed):
 
     def get_object(self, request):
         filterset = PolicyEventFilterSet(
-            request.GET, queryset=PolicyEvent.objects.published().select_related("jurisdiction").newest_first()
+            request.GET, queryset=PolicyEvent.objects.public().select_related("jurisdiction").newest_first()
         )
         if not filterset.is_valid():
             raise Http404("Invalid filter.")
@@ -283,7 +283,7 @@ class ModelFeed(Feed):
         return reverse("models_compare:model", kwargs={"slug": model.slug})
 
     def items(self, model):
-        return (RegimePeriod.objects.published().filter(legal_model=model, in_force_before_start=False)
+        return (RegimePeriod.objects.public().filter(legal_model=model, in_force_before_start=False)
                 .select_related("jurisdiction", "legal_model").order_by("-start_date")[:50])
 
     def item_title(self, period):

@@ -31,6 +31,7 @@ class JurisdictionFactory(factory.django.DjangoModelFactory):
     region = "europe"
     subregion = "Northern Europe"
     last_reviewed = datetime.date(2026, 1, 1)
+    status = "published"
 
 
 class SourceFactory(factory.django.DjangoModelFactory):

@@ -118,6 +118,29 @@ class TestDraftsArePrivate:
         assert response.context["page"].current == draft
         assert "Preview:" in response.content.decode()
 
+    def test_a_draft_jurisdiction_is_nowhere_public(self, client):
+        draft = JurisdictionFactory(slug="atlantis", name="Atlantis", status="draft")
+        RegimePeriodFactory(jurisdiction=draft)
+        PolicyEventFactory(jurisdiction=draft, title="Atlantis passes a law")
+        JurisdictionFactory(slug="ruritania")
+        assert client.get("/jurisdictions/atlantis/").status_code == 404
+        assert client.get("/jurisdictions/atlantis/feed/").status_code == 404
+        assert "Atlantis" not in client.get("/jurisdictions/").content.decode()
+        assert "atlantis" not in {r["slug"] for r in client.get("/jurisdictions/export.json").json()["results"]}
+        assert "Atlantis passes a law" not in client.get("/events/").content.decode()
+        assert client.get("/compare/?j=atlantis&j=ruritania").status_code == 400
+        assert "Atlantis" not in client.get("/models/decriminalization/").content.decode()
+
+    def test_staff_preview_shows_a_draft_jurisdiction(self, editor):
+        JurisdictionFactory(slug="atlantis", name="Atlantis", status="draft")
+        assert editor.get("/jurisdictions/atlantis/", {"preview": "1"}).status_code == 200
+
+    def test_reviewer_publishes_a_jurisdiction(self, reviewer, client):
+        draft = JurisdictionFactory(slug="atlantis", status="draft")
+        reviewer.post(reverse("admin:jurisdictions_jurisdiction_changelist"),
+                      {"action": "publish_selected", "_selected_action": [draft.pk]})
+        assert client.get("/jurisdictions/atlantis/").status_code == 200
+
     def test_preview_is_ignored_for_the_public(self, client):
         country = JurisdictionFactory(slug="ruritania")
         RegimePeriodFactory(jurisdiction=country, status="draft")

@@ -19,8 +19,8 @@ ROLES = {
     "reviewer": (
         [f"{action}_{model}" for model in RECORD_MODELS for action in ("add", "change", "view", "delete")]
         + [f"view_{model}" for model in HISTORY_MODELS]
-        + ["view_legalmodel", "change_legalmodel", "publish_policyevent", "publish_regimeperiod",
-           "view_datasetload"]
+        + ["view_legalmodel", "change_legalmodel", "publish_jurisdiction", "publish_policyevent",
+           "publish_regimeperiod", "view_datasetload"]
     ),
 }
 
