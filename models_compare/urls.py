@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import TemplateView
 
 from . import views
 
@@ -19,5 +20,6 @@ urlpatterns = [
     path("models/<slug:slug>/", views.ModelDetailView.as_view(), name="model"),
     path("models/<slug:slug>/feed/", views.ModelFeed(), name="model_feed"),
     path("events/", views.EventListView.as_view(), name="events"),
+    path("about/", TemplateView.as_view(template_name="models_compare/about.html"), name="about"),
     path("events/feed/", views.EventFeed(), name="events_feed"),
 ]

@@ -13,4 +13,5 @@ PAGES = [
     ("model-detail", "/models/nordic/", 200),
     ("models-over-time", "/models/over-time/", 200),
     ("events", "/events/", 200),
+    ("about", "/about/", 200),
 ]

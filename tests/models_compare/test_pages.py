@@ -247,3 +247,9 @@ def test_compare_pickers_are_prefilled_with_the_comparison(client, atlas):
     body = response.content.decode()
     assert body.count('value="belgium" selected') == 2
     assert 'name="on" min="1990-01-01" value="2021-01-01"' in body
+
+
+def test_about_page_explains_confidence_licence_and_citation(client, db):
+    body = client.get("/about/").content.decode()
+    for phrase in ["Low confidence", "CC BY 4.0", "Cite it as", "sexual exploitation of minors are crimes"]:
+        assert phrase in body
