@@ -8,10 +8,11 @@ dataset or outside knowledge: a regime for everyone today, real ISO codes, cover
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlparse
 
 import pycountry
 
-from .dataset import Dataset, JurisdictionRecord
+from .dataset import Citation, Dataset, JurisdictionRecord
 
 # The 193 UN member states (ISO 3166-1 alpha-2).
 UN_MEMBER_STATES = frozenset("""
@@ -38,6 +39,15 @@ def iso_code_exists(code: str) -> bool:
     return pycountry.subdivisions.get(code=code) is not None
 
 
+# Encyclopedias are tertiary pointers: a record that rests on them alone is low confidence.
+ENCYCLOPEDIA_HOSTS = ("wikipedia.org",)
+
+
+def rests_on_encyclopedias_only(dataset: Dataset, citations: list[Citation]) -> bool:
+    hosts = [urlparse(dataset.sources[c.source_key].url).netloc for c in citations]
+    return bool(hosts) and all(host.endswith(ENCYCLOPEDIA_HOSTS) for host in hosts)
+
+
 def validate_dataset(
     dataset: Dataset, *, today: datetime.date, require_coverage: bool = False
 ) -> list[str]:
@@ -49,6 +59,12 @@ def validate_dataset(
             children.setdefault(record.parent_slug, []).append(record)
 
     for record in dataset.jurisdictions.values():
+        for period in record.periods:
+            if rests_on_encyclopedias_only(dataset, period.citations) and not (
+                period.confidence == "low" and period.needs_review
+            ):
+                problems.append(f"{period.origin}: rests on encyclopedia pages only, so it must be "
+                                "low confidence and needs_review (docs/DATA.md)")
         if record.iso_code and not iso_code_exists(record.iso_code):
             problems.append(f"{record.origin}: ISO code {record.iso_code} does not exist (pycountry)")
         current = [
@@ -59,6 +75,13 @@ def validate_dataset(
             problems.append(f"{record.origin}: '{record.slug}' has no regime in force on {today}")
         elif current[0].varies_within and not children.get(record.slug):
             problems.append(f"{record.origin}: '{record.slug}' is coded 'varies' but has no coded units")
+
+    for event in dataset.events.values():
+        if rests_on_encyclopedias_only(dataset, event.citations) and not (
+            event.confidence == "low" and event.needs_review
+        ):
+            problems.append(f"{event.origin}: rests on encyclopedia pages only, so it must be "
+                            "low confidence and needs_review (docs/DATA.md)")
 
     if require_coverage:
         codes = {r.iso_code for r in dataset.jurisdictions.values()}

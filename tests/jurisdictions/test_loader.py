@@ -127,3 +127,13 @@ def test_command_refuses_a_broken_dataset_without_writing(dataset_dir):
     with pytest.raises(CommandError, match="'kind' is 'rumour'"):
         call_command("load_atlas", path=dataset_dir)
     assert Source.objects.count() == 0
+
+
+def test_validation_requires_low_confidence_for_encyclopedia_only_records(dataset_dir):
+    from jurisdictions.validation import validate_dataset
+
+    edit(dataset_dir / "federation.yaml", "https://legislation.example.org/province-reform-act",
+         "https://en.wikipedia.org/wiki/Province_Reform_Act")
+    problems = validate_dataset(read_dataset(dataset_dir), today=datetime.date(2026, 1, 1))
+    assert any("encyclopedia pages only" in problem and "periods[1]" in problem for problem in problems)
+    assert any("encyclopedia pages only" in problem and "events[0]" in problem for problem in problems)
