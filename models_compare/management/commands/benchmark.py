@@ -22,6 +22,9 @@ PAGES = [
     "/models/nordic/",
     "/events/",
     "/events/feed/",
+    "/map.svg?as_of=2000-12-31",
+    "/models/over-time/",
+    "/models/over-time.csv",
 ]
 
 
