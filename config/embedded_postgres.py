@@ -132,6 +132,13 @@ class EmbeddedPostgres:
             self._check_binaries()
             if not self.is_initialised():
                 self._initialise()
+            if self.server_pid() is not None:
+                # Running, but its socket is gone (e.g. deleted by hand): nobody can
+                # connect, so restart it to recreate the socket.
+                self._run_as_server_user(
+                    [self._bin("pg_ctl"), "stop", "-D", str(self.data_dir), "-m", "fast", "-w"],
+                    "could not restart the embedded PostgreSQL server",
+                )
             self._start()
             self._create_database(DEFAULT_DATABASE)
 

@@ -112,3 +112,13 @@ def test_manage_py_prints_one_line_instead_of_a_traceback(cluster, command):
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0
     assert result.stderr.startswith("embedded database:")
+
+
+def test_a_running_server_whose_socket_was_deleted_is_restarted(cluster):
+    cluster.ensure_running()
+    old_pid = cluster.server_pid()
+    (cluster.socket_dir / f".s.PGSQL.{cluster.port}").unlink()
+    assert not cluster.is_running()
+    cluster.ensure_running()
+    assert cluster.server_pid() not in (None, old_pid)
+    assert server_answers(cluster) == 2
