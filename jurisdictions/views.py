@@ -16,11 +16,21 @@ def render_bad_request(request, forms_with_errors, title="This address cannot be
                   {"forms": forms_with_errors, "title": title}, status=400)
 
 
-class JurisdictionDetailView(View):
+class AsOfMixin:
+    """Validates ``?as_of=`` before the view runs: a 400 page on bad input, else
+    ``self.as_of`` (today when absent) and ``self.as_of_form`` for the template."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.as_of_form = AsOfForm(request.GET)
+        if not self.as_of_form.is_valid():
+            return render_bad_request(request, [self.as_of_form])
+        self.as_of = self.as_of_form.date()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class JurisdictionDetailView(AsOfMixin, View):
     def get(self, request, slug):
-        as_of_form = AsOfForm(request.GET)
-        if not as_of_form.is_valid():
-            return render_bad_request(request, [as_of_form])
+        as_of_form = self.as_of_form
         # Staff may preview drafts (?preview=1); everyone else sees published records only.
         preview = request.user.is_staff and request.GET.get("preview") == "1"
         page = selectors.jurisdiction_page(slug=slug, as_of=as_of_form.date(), preview=preview,

@@ -14,7 +14,7 @@ from django.views import View
 
 from jurisdictions.forms import AsOfForm
 from jurisdictions.models import Jurisdiction, PolicyEvent, RegimePeriod
-from jurisdictions.views import render_bad_request
+from jurisdictions.views import AsOfMixin
 
 from .charts import models_over_time, over_time_chart_svg, world_map
 from .filters import JurisdictionFilterSet, PolicyEventFilterSet
@@ -31,12 +31,9 @@ def _page(request, object_list, per_page=PAGE_SIZE):
     return Paginator(object_list, per_page).get_page(request.GET.get("page"))
 
 
-class HomeView(View):
+class HomeView(AsOfMixin, View):
     def get(self, request):
-        as_of_form = AsOfForm(request.GET)
-        if not as_of_form.is_valid():
-            return render_bad_request(request, [as_of_form])
-        as_of = as_of_form.date()
+        as_of_form, as_of = self.as_of_form, self.as_of
         countries = Jurisdiction.public.roots().with_regime(as_of=as_of)
         latest_events = (PolicyEvent.objects.public().up_to(as_of)
                          .select_related("jurisdiction").newest_first()[:8])
@@ -125,12 +122,9 @@ class CompareView(View):
         return render(request, "models_compare/compare.html", context)
 
 
-class ModelListView(View):
+class ModelListView(AsOfMixin, View):
     def get(self, request):
-        as_of_form = AsOfForm(request.GET)
-        if not as_of_form.is_valid():
-            return render_bad_request(request, [as_of_form])
-        as_of = as_of_form.date()
+        as_of_form, as_of = self.as_of_form, self.as_of
         counts = {c.slug: c.count for c in model_counts(Jurisdiction.public.with_regime(as_of=as_of))}
         models = list(LegalModel.objects.all())
         for model in models:
@@ -140,17 +134,14 @@ class ModelListView(View):
         })
 
 
-class ModelDetailView(View):
+class ModelDetailView(AsOfMixin, View):
     def get(self, request, slug):
         # All five models in one query: this one, the others, and the map's legend.
         models = list(LegalModel.objects.all())
         model = next((m for m in models if m.slug == slug), None)
         if model is None:
             raise Http404("No legal model with this address.")
-        as_of_form = AsOfForm(request.GET)
-        if not as_of_form.is_valid():
-            return render_bad_request(request, [as_of_form])
-        as_of = as_of_form.date()
+        as_of_form, as_of = self.as_of_form, self.as_of
         jurisdictions = (Jurisdiction.public.with_regime(as_of=as_of)
                          .filter(regime_model_slug=slug).select_related("parent").order_by("name"))
         return render(request, "models_compare/model_detail.html", {
@@ -161,14 +152,11 @@ class ModelDetailView(View):
         })
 
 
-class MapFragmentView(View):
+class MapFragmentView(AsOfMixin, View):
     """Just the live part of the map (SVG, legend, list) for a date: what static/js/map.js swaps in."""
 
     def get(self, request):
-        as_of_form = AsOfForm(request.GET)
-        if not as_of_form.is_valid():
-            return render_bad_request(request, [as_of_form])
-        as_of = as_of_form.date()
+        as_of_form, as_of = self.as_of_form, self.as_of
         return render(request, "components/world_map.html#live", {
             "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"])),
         })
