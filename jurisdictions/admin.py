@@ -42,8 +42,8 @@ CONCURRENCY_FIELDS = ("loaded_version", "overwrite_newer")
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
-class PublishingAdminMixin:
-    """Status is read-only without the publish permission; publish/unpublish actions for those with it."""
+class StatusReadOnlyMixin:
+    """Status is read-only without the publish permission (for model admins and inlines)."""
 
     publish_permission = ""
 
@@ -55,6 +55,10 @@ class PublishingAdminMixin:
         if not self.has_publish_permission(request):
             readonly.append("status")
         return readonly
+
+
+class PublishingAdminMixin(StatusReadOnlyMixin):
+    """Publish/unpublish actions for those with the publish permission."""
 
     @admin.action(description="Publish selected records", permissions=["publish"])
     def publish_selected(self, request, queryset):
@@ -134,8 +138,9 @@ def review_queue(limit: int = 25) -> dict:
     return {"counts": counts, "rows": list(rows), "limit": limit}
 
 
-class RegimePeriodInline(admin.StackedInline):
+class RegimePeriodInline(StatusReadOnlyMixin, admin.StackedInline):
     model = RegimePeriod
+    publish_permission = "jurisdictions.publish_regimeperiod"
     form = InlineRegimePeriodForm
     formset = RegimePeriodFormSet
     extra = 0
@@ -152,25 +157,16 @@ class RegimePeriodInline(admin.StackedInline):
                                  "status"]}),
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        if request.user.has_perm("jurisdictions.publish_regimeperiod"):
-            return []
-        return ["status"]
 
-
-class PolicyEventInline(admin.StackedInline):
+class PolicyEventInline(StatusReadOnlyMixin, admin.StackedInline):
     model = PolicyEvent
+    publish_permission = "jurisdictions.publish_policyevent"
     form = InlinePolicyEventForm
     extra = 0
     show_change_link = True
     fieldsets = [(None, {"fields": [CONCURRENCY_FIELDS, ("date", "date_precision", "kind"), "slug", "title",
                                     "description", "sources_cited", ("confidence", "needs_review"),
                                     "notes", "status"]})]
-
-    def get_readonly_fields(self, request, obj=None):
-        if request.user.has_perm("jurisdictions.publish_policyevent"):
-            return []
-        return ["status"]
 
 
 class ChildJurisdictionInline(admin.TabularInline):
