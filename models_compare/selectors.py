@@ -48,7 +48,7 @@ def model_counts(jurisdictions) -> list[ModelCount]:
 
 EXPORT_FIELDS = [
     "slug", "name", "iso_code", "kind", "parent", "region", "legal_model", "workers", "clients",
-    "third_parties", "regime_since", "confidence", "last_reviewed", "sources",
+    "third_parties", "regime_since", "regime_began_earlier", "confidence", "last_reviewed", "sources",
 ]
 
 
@@ -75,6 +75,7 @@ def export_rows(jurisdictions) -> list[dict]:
             "clients": row.regime_clients or None,
             "third_parties": row.regime_third_parties or None,
             "regime_since": row.regime_since.isoformat() if row.regime_since else None,
+            "regime_began_earlier": row.regime_began_earlier,
             "confidence": row.regime_confidence,
             "last_reviewed": row.last_reviewed.isoformat() if row.last_reviewed else None,
             "sources": urls.get(row.regime_period_id, []),

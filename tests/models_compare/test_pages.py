@@ -121,7 +121,11 @@ class TestExports:
         assert nz["legal_model"] == "decriminalization" and nz["regime_since"] == "2003-06-28"
         assert nz["third_parties"] == "regulated" and nz["sources"][0].startswith("https://")
         assert set(nz) == {"slug", "name", "iso_code", "kind", "parent", "region", "legal_model", "workers",
-                           "clients", "third_parties", "regime_since", "confidence", "last_reviewed", "sources"}
+                           "clients", "third_parties", "regime_since", "regime_began_earlier", "confidence",
+                           "last_reviewed", "sources"}
+        assert nz["regime_began_earlier"] is False
+        old = client.get(reverse("models_compare:export_json"), {"as_of": "2000-01-01"}).json()
+        assert next(r for r in old["results"] if r["slug"] == "new-zealand")["regime_began_earlier"] is True
         province = next(row for row in data["results"] if row["slug"] == "province")
         assert province["parent"] == "federation"
         federation = next(row for row in data["results"] if row["slug"] == "federation")
@@ -253,3 +257,8 @@ def test_about_page_explains_confidence_licence_and_citation(client, db):
     body = client.get("/about/").content.decode()
     for phrase in ["Low confidence", "CC BY 4.0", "Cite it as", "sexual exploitation of minors are crimes"]:
         assert phrase in body
+
+
+def test_regimes_older_than_the_coverage_say_before(client, atlas):
+    body = client.get("/jurisdictions/", {"as_of": "2000-01-01", "q": "zealand"}).content.decode()
+    assert "Before <time" in body
