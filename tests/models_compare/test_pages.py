@@ -262,3 +262,22 @@ def test_about_page_explains_confidence_licence_and_citation(client, db):
 def test_regimes_older_than_the_coverage_say_before(client, atlas):
     body = client.get("/jurisdictions/", {"as_of": "2000-01-01", "q": "zealand"}).content.decode()
     assert "Before <time" in body
+
+
+HOSTILE_URLS = [
+    "/jurisdictions/?q=%00", "/events/?jurisdiction=%00", "/compare/?j=%00&j=sweden", "/jurisdictions/?parent=%00",
+    "/jurisdictions/?sort=%00", "/jurisdictions/?legal_model=%00", "/jurisdictions/export.csv?q=%00",
+    "/jurisdictions/export.json?sort=-nothing", "/jurisdictions/?page=%00", "/events/?kind=%00",
+    "/jurisdictions/sweden/?as_of=%00", "/map.svg?as_of=%00", "/map/?as_of=1989-12-31", "/jurisdictions/%00/",
+    "/models/%00/", "/compare/?j=sweden&on=%00&j=belgium", "/jurisdictions/?changed_since=0000",
+    "/jurisdictions/?q=" + "x" * 5000, "/events/?date_from=0001-01-01&date_to=9999-12-31",
+    "/compare/?j=sweden@%00&j=belgium", "/compare/?j=" + "a" * 300 + "&j=sweden", "/events/feed/?kind=nonsense",
+    "/models/over-time.csv?as_of=%00", "/jurisdictions/?as_of=2000-01-01&as_of=2001-01-01",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_hostile_query_strings_get_a_4xx_or_a_page_never_a_500(client, atlas, url):
+    response = client.get(url)
+    assert response.status_code < 500
+    assert b"Traceback" not in response.content
