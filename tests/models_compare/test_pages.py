@@ -281,3 +281,14 @@ def test_hostile_query_strings_get_a_4xx_or_a_page_never_a_500(client, atlas, ur
     response = client.get(url)
     assert response.status_code < 500
     assert b"Traceback" not in response.content
+
+
+def test_hostile_text_in_records_is_escaped_on_public_pages(client, db):
+    from tests.factories import JurisdictionFactory, PolicyEventFactory, RegimePeriodFactory
+
+    country = JurisdictionFactory(slug="ruritania", name="<script>alert('name')</script>")
+    RegimePeriodFactory(jurisdiction=country, notes="<img src=x onerror=alert(1)>")
+    PolicyEventFactory(jurisdiction=country, title="<b onmouseover=alert(2)>title</b>")
+    for url in ["/jurisdictions/ruritania/", "/jurisdictions/", "/events/", "/events/feed/", "/"]:
+        body = client.get(url).content.decode()
+        assert "<script>alert" not in body and "<img src=x" not in body and "<b onmouseover" not in body, url
