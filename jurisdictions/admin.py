@@ -60,6 +60,8 @@ class StatusReadOnlyMixin:
 class PublishingAdminMixin(StatusReadOnlyMixin):
     """Publish/unpublish actions for those with the publish permission."""
 
+    actions = ["publish_selected", "unpublish_selected"]
+
     @admin.action(description="Publish selected records", permissions=["publish"])
     def publish_selected(self, request, queryset):
         published, problems = 0, []
@@ -188,7 +190,6 @@ class JurisdictionAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmi
     resource_classes = [JurisdictionResource]
     publish_permission = "jurisdictions.publish_jurisdiction"
     form = ConcurrentEditForm
-    actions = ["publish_selected", "unpublish_selected"]
     list_display = ["name", "kind", "iso_code", "parent", "region", "status", "last_reviewed"]
     list_filter = [ReviewFilter, "status", "kind", "region", "last_reviewed"]
     search_fields = ["name", "slug", "iso_code"]
@@ -217,11 +218,16 @@ class SourceAdmin(ImportExportMixin, admin.ModelAdmin):
                                     ("published_on", "accessed_on"), "notes"]})]
 
 
-class PolicyEventSourceInline(admin.TabularInline):
-    model = PolicyEventSource
+class CitationInline(admin.TabularInline):
+    """The sources a record cites (at least one), picked by autocomplete."""
+
     formset = CitationFormSet
     extra = 1
     autocomplete_fields = ["source"]
+
+
+class PolicyEventSourceInline(CitationInline):
+    model = PolicyEventSource
 
 
 class CitedFilter(admin.SimpleListFilter):
@@ -242,7 +248,6 @@ class PolicyEventAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmin
     resource_classes = [PolicyEventResource]
     publish_permission = "jurisdictions.publish_policyevent"
     form = ConcurrentEditForm
-    actions = ["publish_selected", "unpublish_selected"]
     list_display = ["title", "jurisdiction", "date", "date_precision", "kind", "status", "confidence",
                     "needs_review"]
     list_filter = ["status", "kind", "confidence", "needs_review", CitedFilter, "date_precision"]
@@ -257,11 +262,8 @@ class PolicyEventAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmin
                                     "status"]})]
 
 
-class RegimePeriodSourceInline(admin.TabularInline):
+class RegimePeriodSourceInline(CitationInline):
     model = RegimePeriodSource
-    formset = CitationFormSet
-    extra = 1
-    autocomplete_fields = ["source"]
 
 
 @admin.register(RegimePeriod)
@@ -269,7 +271,6 @@ class RegimePeriodAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmi
     resource_classes = [RegimePeriodResource]
     publish_permission = "jurisdictions.publish_regimeperiod"
     form = RegimePeriodForm
-    actions = ["publish_selected", "unpublish_selected"]
     list_display = ["jurisdiction", "legal_model", "varies_within", "start_date", "end_date", "status",
                     "confidence", "needs_review"]
     list_filter = ["status", "legal_model", "varies_within", "confidence", "needs_review", CitedFilter]

@@ -198,26 +198,19 @@ def publish(record: Jurisdiction | RegimePeriod | PolicyEvent) -> RegimePeriod |
     Returns the period that was ended, if any. Raises ValidationError (and changes
     nothing) if the period would still overlap another published period.
     """
-    ended = None
+    if not isinstance(record, Jurisdiction) and not record.citations.exists():
+        raise ValidationError(f"“{record}” cites no source; add one before publishing.")
+    ended = end_replaced_period(record) if isinstance(record, RegimePeriod) else None
+    record.status = PublicationStatus.PUBLISHED
     if isinstance(record, RegimePeriod):
-        if not record.citations.exists():
-            raise ValidationError(f"“{record}” cites no source; add one before publishing.")
-        ended = end_replaced_period(record)
-        record.status = PublicationStatus.PUBLISHED
         try:
             record.validate_constraints()
         except ValidationError:
-            transaction.set_rollback(True)
+            # Leaving the atomic block with an exception undoes end_replaced_period too.
             raise ValidationError(
                 f"“{record}” overlaps a later published period of {record.jurisdiction}; "
                 "adjust the dates first."
             ) from None
-    elif isinstance(record, PolicyEvent):
-        if not record.citations.exists():
-            raise ValidationError(f"“{record}” cites no source; add one before publishing.")
-        record.status = PublicationStatus.PUBLISHED
-    else:
-        record.status = PublicationStatus.PUBLISHED
     record.save(update_fields=["status", "updated_at"])
     return ended
 
@@ -235,8 +228,7 @@ def set_citations(record: RegimePeriod | PolicyEvent, sources) -> None:
     wanted = {source.pk for source in sources}
     record.citations.exclude(source_id__in=wanted).delete()
     existing = set(record.citations.values_list("source_id", flat=True))
-    through = record.citations.model
-    owner = "regime_period" if isinstance(record, RegimePeriod) else "event"
+    through, owner = record.citations.model, record.citations.field.name
     through.objects.bulk_create(
         [through(**{owner: record}, source_id=source_id) for source_id in wanted - existing]
     )

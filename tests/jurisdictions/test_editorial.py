@@ -356,3 +356,15 @@ class TestLogin:
 
         with pytest.raises(ValidationError):
             validate_password("password123")
+
+
+def test_set_citations_adds_removes_and_keeps_pinpoints():
+    from jurisdictions.models import RegimePeriodSource
+    from jurisdictions.services import set_citations
+
+    kept, dropped, added = SourceFactory(), SourceFactory(), SourceFactory()
+    period = RegimePeriodFactory(cited=kept)
+    RegimePeriodSource.objects.filter(regime_period=period).update(pinpoint="s 19")
+    RegimePeriodSource.objects.create(regime_period=period, source=dropped)
+    set_citations(period, [kept, added])
+    assert {(c.source_id, c.pinpoint) for c in period.citations.all()} == {(kept.pk, "s 19"), (added.pk, "")}
