@@ -96,6 +96,9 @@ class EventRecord:
     citations: list[Citation]
     jurisdiction_slug: str | None
     origin: str = ""
+    # Set only where a cited source states that the law came into force on the day it was
+    # passed; a check in validation.py, not stored in the database.
+    in_force_on_passage: bool = False
 
 
 @dataclass
@@ -285,6 +288,7 @@ class _Reader:
             citations=self.citations(data, where),
             jurisdiction_slug=jurisdiction_slug,
             origin=where,
+            in_force_on_passage=self.boolean(data, "in_force_on_passage", where),
         )
 
     def period(self, data: dict, where: str) -> PeriodRecord:

@@ -2,17 +2,29 @@
 
 ``read_dataset`` already refuses malformed files, unknown references, overlapping
 periods, duplicate URLs and parent cycles. These checks add what needs the whole
-dataset or outside knowledge: a regime for everyone today, real ISO codes, coverage.
+dataset or outside knowledge: a regime for everyone today, real ISO codes, coverage,
+and the coding rules of ``docs/DATA.md`` that a machine can check:
+
+- a record resting on encyclopedia pages only is low confidence and needs review;
+- a jurisdiction coded ``varies`` has units coded for the whole of that period;
+- a period that cites a statute says which section or article (a pinpoint, or a
+  source whose title names the provision), unless it is low confidence and needs
+  review because the provision has not been identified;
+- a law's coming into force is not dated on the day it was passed unless the event
+  says a cited source states so (``in_force_on_passage: true``);
+- a period starts on an in-force date; one that starts on a passage date instead is
+  flagged for review.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from urllib.parse import urlparse
 
 import pycountry
 
-from .dataset import Citation, Dataset, JurisdictionRecord
+from .dataset import Citation, Dataset, EventRecord, JurisdictionRecord, PeriodRecord
 
 # The 193 UN member states (ISO 3166-1 alpha-2).
 UN_MEMBER_STATES = frozenset("""
@@ -48,6 +60,55 @@ def rests_on_encyclopedias_only(dataset: Dataset, citations: list[Citation]) -> 
     return bool(hosts) and all(host.endswith(ENCYCLOPEDIA_HOSTS) for host in hosts)
 
 
+# A source title that itself names the provision, e.g. "Penal Code § 647" or "Code pénal, art. 225-5".
+PROVISION_IN_TITLE = re.compile(
+    r"(§|\bss?\s*\d|\bsections?\s+\d|\barts?\.?\s*\d|\barticles?\s+\d|\bchapter\s+\d|\bcap\.?\s*\d"
+    r"|\bch\.?\s*\d|\b\d+-\d+-\d+)",
+    re.IGNORECASE,
+)
+
+
+def statute_citations_without_provision(dataset: Dataset, citations: list[Citation]) -> list[str]:
+    """Keys of statute sources cited with neither a pinpoint nor a provision named in the title."""
+    return [
+        c.source_key for c in citations
+        if dataset.sources[c.source_key].kind == "statute" and not c.pinpoint.strip()
+        and not PROVISION_IN_TITLE.search(dataset.sources[c.source_key].title)
+    ]
+
+
+def _covered(periods: list[PeriodRecord], start: datetime.date, end: datetime.date | None) -> bool:
+    """Whether the periods leave no gap between start and end (None: open-ended)."""
+    reached = start
+    for period in sorted(periods, key=lambda p: p.start_date):
+        if period.start_date <= reached and (period.end_date is None or period.end_date > reached):
+            if period.end_date is None:
+                return True
+            reached = period.end_date
+    return end is not None and reached >= end
+
+
+def _check_passage_and_entry_into_force(
+    record: JurisdictionRecord, events: list[EventRecord], dataset: Dataset, problems: list[str]
+) -> None:
+    passed = {e.date for e in events if e.kind == "law_passed"}
+    in_force = {e.date for e in events if e.kind == "law_in_force"}
+    for event in events:
+        if event.kind == "law_in_force" and event.date in passed and not event.in_force_on_passage:
+            problems.append(
+                f"{event.origin}: comes into force on the day a law was passed ({event.date}); date it by "
+                "entry into force, or set in_force_on_passage: true where a cited source says so (docs/DATA.md)")
+    for period in record.periods:
+        enacting = dataset.events.get(period.enacted_by or "")
+        starts_on_passage = (enacting is not None and enacting.kind == "law_passed") or (
+            period.start_date in passed and period.start_date not in in_force)
+        if starts_on_passage and not period.needs_review:
+            problems.append(
+                f"{period.origin}: starts on a passage date ({period.start_date}), not an in-force date; "
+                "record the in-force date or mark the period needs_review with the date named as "
+                "provisional (docs/DATA.md)")
+
+
 def validate_dataset(
     dataset: Dataset, *, today: datetime.date, require_coverage: bool = False
 ) -> list[str]:
@@ -58,6 +119,11 @@ def validate_dataset(
         if record.parent_slug:
             children.setdefault(record.parent_slug, []).append(record)
 
+    events_by_jurisdiction: dict[str, list[EventRecord]] = {}
+    for event in dataset.events.values():
+        if event.jurisdiction_slug:
+            events_by_jurisdiction.setdefault(event.jurisdiction_slug, []).append(event)
+
     for record in dataset.jurisdictions.values():
         for period in record.periods:
             if rests_on_encyclopedias_only(dataset, period.citations) and not (
@@ -65,6 +131,23 @@ def validate_dataset(
             ):
                 problems.append(f"{period.origin}: rests on encyclopedia pages only, so it must be "
                                 "low confidence and needs_review (docs/DATA.md)")
+            unpinned = statute_citations_without_provision(dataset, period.citations)
+            if unpinned and not (period.confidence == "low" and period.needs_review):
+                problems.append(f"{period.origin}: cites the statute(s) {', '.join(unpinned)} without naming "
+                                "the section or article; add a pinpoint, or make the period low confidence "
+                                "and needs_review with a note saying the provision was not identified "
+                                "(docs/DATA.md)")
+            if period.varies_within:
+                units = children.get(record.slug, [])
+                if not units:
+                    problems.append(f"{period.origin}: '{record.slug}' is coded 'varies' but has no coded units")
+                for unit in units:
+                    if not _covered(unit.periods, period.start_date, period.end_date):
+                        problems.append(
+                            f"{period.origin}: '{record.slug}' is coded 'varies' from {period.start_date} but "
+                            f"its unit '{unit.slug}' is not coded for the whole of that period")
+        _check_passage_and_entry_into_force(record, events_by_jurisdiction.get(record.slug, []), dataset,
+                                            problems)
         if record.iso_code and not iso_code_exists(record.iso_code):
             problems.append(f"{record.origin}: ISO code {record.iso_code} does not exist (pycountry)")
         current = [
@@ -73,8 +156,6 @@ def validate_dataset(
         ]
         if not current:
             problems.append(f"{record.origin}: '{record.slug}' has no regime in force on {today}")
-        elif current[0].varies_within and not children.get(record.slug):
-            problems.append(f"{record.origin}: '{record.slug}' is coded 'varies' but has no coded units")
 
     for event in dataset.events.values():
         if rests_on_encyclopedias_only(dataset, event.citations) and not (

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     help = (
         "Validate fixtures/: shape, vocabulary, sources with well-formed URLs, no overlaps, "
         "no parent cycles, no duplicate sources, real ISO codes, a regime for every "
-        "jurisdiction today (or 'varies' with coded units)."
+        "jurisdiction today, and the coding rules of docs/DATA.md that a machine can check "
+        "(encyclopedia-only records are low confidence; 'varies' parents have units coded for the "
+        "whole period; statute citations name their section; in-force dates are not passage dates)."
     )
     requires_system_checks = []
 
