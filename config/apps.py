@@ -2,4 +2,4 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class AtlasAdminConfig(AdminConfig):
-    default_site = "config.admin_site.AtlasAdminSite"
+    default_site = "jurisdictions.admin_site.AtlasAdminSite"

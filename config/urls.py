@@ -5,5 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("models_compare.urls")),
-    path("", include("jurisdictions.urls")),
+    path("", include("models_compare.jurisdiction_urls")),
 ]

@@ -6,18 +6,16 @@ database triggers (django-pghistory) and any version can be restored from the
 "Events" pages. Stale forms are refused (see forms_admin.ConcurrentEditForm).
 """
 
-import datetime
 
 from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from import_export.admin import ImportExportMixin
 from pghistory.admin import EventModelAdmin
 
-from . import services
+from . import selectors, services
 from .forms_admin import (
     CitationFormSet,
     ConcurrentEditForm,
@@ -29,6 +27,7 @@ from .forms_admin import (
 from .models import (
     DatasetLoad,
     Jurisdiction,
+    LegalModel,
     PolicyEvent,
     PolicyEventSource,
     PublicationStatus,
@@ -39,7 +38,6 @@ from .models import (
 from .resources import JurisdictionResource, PolicyEventResource, RegimePeriodResource, SourceResource
 
 CONCURRENCY_FIELDS = ("loaded_version", "overwrite_newer")
-REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
 class StatusReadOnlyMixin:
@@ -103,41 +101,8 @@ class ReviewFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        condition = review_conditions().get(self.value())
+        condition = selectors.review_conditions().get(self.value())
         return queryset.filter(condition) if condition is not None else queryset
-
-
-def review_conditions() -> dict[str, Q]:
-    """Q per review reason, for jurisdictions (shared by the list filter and the admin index)."""
-    cutoff = timezone.localdate() - REVIEW_INTERVAL
-    unsourced_period = RegimePeriod.objects.filter(jurisdiction=OuterRef("pk"), citations__isnull=True)
-    unsourced_event = PolicyEvent.objects.filter(jurisdiction=OuterRef("pk"), citations__isnull=True)
-    return {
-        "stale": Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff),
-        "low": Q(regime_periods__confidence="low") | Q(events__confidence="low"),
-        "unsourced": Q(Exists(unsourced_period)) | Q(Exists(unsourced_event)),
-        "drafts": Q(regime_periods__status="draft") | Q(events__status="draft"),
-    }
-
-
-def review_queue(limit: int = 25) -> dict:
-    """Counts per review reason and the first jurisdictions needing review, for the admin index."""
-    conditions = review_conditions()
-    jurisdictions = Jurisdiction.objects.all()
-    counts = {name: jurisdictions.filter(condition).distinct().count() for name, condition in conditions.items()}
-    rows = (
-        jurisdictions.filter(conditions["stale"] | conditions["low"] | conditions["unsourced"]
-                             | conditions["drafts"])
-        .annotate(
-            low_periods=Count("regime_periods", filter=Q(regime_periods__confidence="low"), distinct=True),
-            low_events=Count("events", filter=Q(events__confidence="low"), distinct=True),
-            unsourced_periods=Count("regime_periods", filter=Q(regime_periods__citations__isnull=True),
-                                    distinct=True),
-            draft_periods=Count("regime_periods", filter=Q(regime_periods__status="draft"), distinct=True),
-        )
-        .order_by("last_reviewed", "name")[:limit]
-    )
-    return {"counts": counts, "rows": list(rows), "limit": limit}
 
 
 class RegimePeriodInline(StatusReadOnlyMixin, admin.StackedInline):
@@ -329,3 +294,18 @@ class RestorableHistoryAdmin(EventModelAdmin):
 
 for tracked in (Jurisdiction, Source, PolicyEvent, RegimePeriod, RegimePeriodSource, PolicyEventSource):
     admin.site.register(apps.get_model("jurisdictions", f"{tracked.__name__}History"), RestorableHistoryAdmin)
+
+
+@admin.register(LegalModel)
+class LegalModelAdmin(admin.ModelAdmin):
+    """The five models are a public contract: editors may refine the wording, not add or remove."""
+
+    list_display = ["name", "slug", "academic_name", "typical_workers", "typical_clients",
+                    "typical_third_parties"]
+    readonly_fields = ["slug"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -32,15 +32,6 @@ from urllib.parse import urlparse
 
 import yaml
 
-from models_compare.vocabulary import (
-    VARIES,
-    ActivityStatus,
-    Confidence,
-    LegalModelSlug,
-    Requirement,
-    Treatment,
-)
-
 from .models import (
     ISO_CODE_PATTERN,
     DatePrecision,
@@ -48,6 +39,14 @@ from .models import (
     JurisdictionKind,
     Region,
     SourceKind,
+)
+from .vocabulary import (
+    VARIES,
+    ActivityStatus,
+    Confidence,
+    LegalModelSlug,
+    Requirement,
+    Treatment,
 )
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -8,9 +8,7 @@ makes a file with any error change nothing.
 
 from import_export import fields, resources, widgets
 
-from models_compare.models import LegalModel
-
-from .models import Jurisdiction, PolicyEvent, PublicationStatus, RegimePeriod, Source
+from .models import Jurisdiction, LegalModel, PolicyEvent, PublicationStatus, RegimePeriod, Source
 
 
 class DraftUnlessPublisherMixin:

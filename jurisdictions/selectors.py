@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
 
 from .models import Jurisdiction, PolicyEvent, PolicyEventSource, RegimePeriod, RegimePeriodSource
 
@@ -105,3 +106,40 @@ def jurisdiction_page(
         history=history, events=events, children=children, ancestors=jurisdiction.ancestors(),
         compare_options=compare_options, timeline=timeline,
     )
+
+
+# How long a jurisdiction may go without review before it joins the editors' review queue.
+REVIEW_INTERVAL = datetime.timedelta(days=365)
+
+
+def review_conditions() -> dict[str, Q]:
+    """Q per review reason, for jurisdictions (shared by the list filter and the admin index)."""
+    cutoff = timezone.localdate() - REVIEW_INTERVAL
+    unsourced_period = RegimePeriod.objects.filter(jurisdiction=OuterRef("pk"), citations__isnull=True)
+    unsourced_event = PolicyEvent.objects.filter(jurisdiction=OuterRef("pk"), citations__isnull=True)
+    return {
+        "stale": Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff),
+        "low": Q(regime_periods__confidence="low") | Q(events__confidence="low"),
+        "unsourced": Q(Exists(unsourced_period)) | Q(Exists(unsourced_event)),
+        "drafts": Q(regime_periods__status="draft") | Q(events__status="draft"),
+    }
+
+
+def review_queue(limit: int = 25) -> dict:
+    """Counts per review reason and the first jurisdictions needing review, for the admin index."""
+    conditions = review_conditions()
+    jurisdictions = Jurisdiction.objects.all()
+    counts = {name: jurisdictions.filter(condition).distinct().count() for name, condition in conditions.items()}
+    rows = (
+        jurisdictions.filter(conditions["stale"] | conditions["low"] | conditions["unsourced"]
+                             | conditions["drafts"])
+        .annotate(
+            low_periods=Count("regime_periods", filter=Q(regime_periods__confidence="low"), distinct=True),
+            low_events=Count("events", filter=Q(events__confidence="low"), distinct=True),
+            unsourced_periods=Count("regime_periods", filter=Q(regime_periods__citations__isnull=True),
+                                    distinct=True),
+            draft_periods=Count("regime_periods", filter=Q(regime_periods__status="draft"), distinct=True),
+        )
+        .order_by("last_reviewed", "name")[:limit]
+    )
+    return {"counts": counts, "rows": list(rows), "limit": limit}

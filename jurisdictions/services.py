@@ -9,11 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Model, Q
 
-from models_compare.models import LegalModel
-
 from .dataset import Citation, Dataset
 from .models import (
     Jurisdiction,
+    LegalModel,
     PolicyEvent,
     PolicyEventSource,
     PublicationStatus,

@@ -28,13 +28,12 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from jurisdictions.forms import COVERAGE_START
-from jurisdictions.models import Jurisdiction
+from jurisdictions.models import Jurisdiction, LegalModel
 from jurisdictions.querysets import published_q
+from jurisdictions.vocabulary import VARIES
 
+from .as_of import COVERAGE_START
 from .geography import CREDIT, world_shapes
-from .models import LegalModel
-from .vocabulary import VARIES
 
 NO_DATA = "none"
 FIRST_YEAR = COVERAGE_START.year

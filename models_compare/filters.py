@@ -4,9 +4,10 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 
-from jurisdictions.forms import AsOfForm
 from jurisdictions.models import EventKind, Jurisdiction, JurisdictionKind, PolicyEvent, Region
-from models_compare.vocabulary import VARIES, LegalModelSlug, Treatment
+from jurisdictions.vocabulary import VARIES, LegalModelSlug, Treatment
+
+from .as_of import AsOfForm
 
 MODEL_CHOICES = [*LegalModelSlug.choices, (VARIES, "Varies within (units coded separately)")]
 

@@ -5,9 +5,9 @@ import re
 
 from django import forms
 
-from jurisdictions.forms import AsOfForm
 from jurisdictions.models import Jurisdiction
 
+from .as_of import AsOfForm
 from .selectors import ComparisonItem
 
 MIN_ITEMS, MAX_ITEMS = 2, 4

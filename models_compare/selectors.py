@@ -8,11 +8,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from jurisdictions.models import Jurisdiction, RegimePeriod, RegimePeriodSource
+from jurisdictions.models import Jurisdiction, LegalModel, RegimePeriod, RegimePeriodSource
 from jurisdictions.selectors import periods_with_sources
-
-from .models import LegalModel
-from .vocabulary import VARIES
+from jurisdictions.vocabulary import VARIES
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Public comparative pages: home, browse, exports, compare, legal models, events, maps and charts."""
+"""Public pages: home, browse, exports, compare, legal models, events, maps and charts, and each
+jurisdiction's page and feed."""
 
 import csv
 import json
@@ -6,22 +7,21 @@ import json
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.views import View
 
-from jurisdictions.forms import AsOfForm
-from jurisdictions.models import Jurisdiction, PolicyEvent, RegimePeriod
-from jurisdictions.views import AsOfMixin
+from jurisdictions import selectors as jurisdiction_selectors
+from jurisdictions.models import Jurisdiction, LegalModel, PolicyEvent, RegimePeriod
+from jurisdictions.vocabulary import LegalModelSlug
 
+from .as_of import AsOfForm, AsOfMixin
 from .charts import models_over_time, over_time_chart_svg, world_map
 from .filters import JurisdictionFilterSet, PolicyEventFilterSet
 from .forms import CompareForm
-from .models import LegalModel
 from .selectors import EXPORT_FIELDS, build_comparison, export_rows, model_counts
-from .vocabulary import LegalModelSlug
 
 PAGE_SIZE = 50
 
@@ -287,3 +287,48 @@ class ModelFeed(Feed):
         from datetime import datetime, time, timezone
 
         return datetime.combine(period.start_date, time(), tzinfo=timezone.utc)
+
+
+class JurisdictionDetailView(AsOfMixin, View):
+    def get(self, request, slug):
+        as_of_form = self.as_of_form
+        # Staff may preview drafts (?preview=1); everyone else sees published records only.
+        preview = request.user.is_staff and request.GET.get("preview") == "1"
+        page = jurisdiction_selectors.jurisdiction_page(slug=slug, as_of=as_of_form.date(), preview=preview,
+                                                        explicit_date=bool(as_of_form.cleaned_data["as_of"]))
+        return render(request, "jurisdictions/detail.html", {"page": page, "as_of_form": as_of_form})
+
+
+class JurisdictionEventsFeed(Feed):
+    """Atom feed of one jurisdiction's policy events, newest first."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Jurisdiction.public, slug=slug)
+
+    def title(self, jurisdiction):
+        return f"{jurisdiction.name}: sex-work law events (Sex Work Law Atlas)"
+
+    def link(self, jurisdiction):
+        return jurisdiction.get_absolute_url()
+
+    def subtitle(self, jurisdiction):
+        return f"Dated policy events for {jurisdiction.name}, with sources."
+
+    def items(self, jurisdiction):
+        return jurisdiction.events.public().select_related("jurisdiction").newest_first()[:50]
+
+    def item_title(self, event):
+        return f"{event.title} ({event.get_kind_display()})"
+
+    def item_description(self, event):
+        return event.description
+
+    def item_link(self, event):
+        return f"{event.jurisdiction.get_absolute_url()}#event-{event.slug}"
+
+    def item_pubdate(self, event):
+        from datetime import datetime, time, timezone
+
+        return datetime.combine(event.date, time(), tzinfo=timezone.utc)

@@ -6,13 +6,13 @@ import factory
 
 from jurisdictions.models import (
     Jurisdiction,
+    LegalModel,
     PolicyEvent,
     PolicyEventSource,
     RegimePeriod,
     RegimePeriodSource,
     Source,
 )
-from models_compare.models import LegalModel
 
 
 def legal_model(slug: str) -> LegalModel:

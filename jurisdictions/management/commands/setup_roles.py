@@ -32,7 +32,7 @@ class Command(BaseCommand):
         for name, codenames in ROLES.items():
             group, _ = Group.objects.get_or_create(name=name)
             permissions = Permission.objects.filter(
-                content_type__app_label__in=["jurisdictions", "models_compare"], codename__in=codenames
+                content_type__app_label="jurisdictions", codename__in=codenames
             )
             missing = set(codenames) - set(permissions.values_list("codename", flat=True))
             if missing:

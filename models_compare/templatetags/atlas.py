@@ -36,7 +36,7 @@ def query_with(context, **changes) -> str:
 @register.filter
 def treatment(slug: str | None) -> str:
     """'partially_criminalized' -> 'Partially criminalised'; empty for no value."""
-    from models_compare.vocabulary import Treatment
+    from jurisdictions.vocabulary import Treatment
 
     if not slug:
         return ""

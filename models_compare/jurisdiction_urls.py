@@ -1,3 +1,5 @@
+"""Public pages of one jurisdiction, under the ``jurisdictions`` URL namespace."""
+
 from django.urls import path
 
 from . import views

@@ -9,7 +9,8 @@ class AtlasAdminSite(admin.AdminSite):
     index_title = "Records and review queue"
 
     def index(self, request, extra_context=None):
-        from jurisdictions.admin import review_queue
+        # Imported here: the admin site is built while the app registry is still loading models.
+        from .selectors import review_queue
 
         extra_context = {**(extra_context or {}), "review_queue": review_queue()}
         return super().index(request, extra_context)

@@ -1,10 +1,13 @@
-"""Forms for public query parameters (validated, never parsed by hand)."""
+"""The ``?as_of=`` parameter every public page accepts: the coverage start, its form, and the
+view mixin that validates it (a 400 page on bad input)."""
 
 import datetime
 
 from django import forms
+from django.shortcuts import render
 from django.utils import timezone
 
+# The first day the atlas records law for; earlier regimes are recorded as in force on this date.
 COVERAGE_START = datetime.date(1990, 1, 1)
 
 
@@ -32,3 +35,21 @@ class AsOfForm(forms.Form):
     def date(self) -> datetime.date:
         """The validated date, today when none was given (call after is_valid())."""
         return self.cleaned_data.get("as_of") or timezone.localdate()
+
+
+def render_bad_request(request, forms_with_errors, title="This address cannot be shown"):
+    """A 400 page that lists what was wrong with the query string."""
+    return render(request, "invalid_request.html",
+                  {"forms": forms_with_errors, "title": title}, status=400)
+
+
+class AsOfMixin:
+    """Validates ``?as_of=`` before the view runs: a 400 page on bad input, else
+    ``self.as_of`` (today when absent) and ``self.as_of_form`` for the template."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.as_of_form = AsOfForm(request.GET)
+        if not self.as_of_form.is_valid():
+            return render_bad_request(request, [self.as_of_form])
+        self.as_of = self.as_of_form.date()
+        return super().dispatch(request, *args, **kwargs)
