@@ -30,6 +30,7 @@ setup-browser:
 ## Run the whole test suite (lint, unit, database and browser tests).
 test: setup setup-browser
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	$(VENV_PYTHON) manage.py makemigrations --check --dry-run
 	$(VENV_PYTHON) -m pytest
 

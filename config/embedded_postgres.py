@@ -201,17 +201,20 @@ class EmbeddedPostgres:
             self._hand_to_server_user(self.base_dir)
             self._hand_to_server_user(self.data_dir)
         except OSError as error:
-            raise EmbeddedPostgresError(
-                f"cannot create {self.data_dir}: {error.strerror}."
-            ) from None
+            raise EmbeddedPostgresError(f"cannot create {self.data_dir}: {error.strerror}.") from None
         self._run_as_server_user(
             [
                 self._bin("initdb"),
-                "-D", str(self.data_dir),
-                "-U", SUPERUSER,
-                "--auth", "trust",
-                "--encoding", "UTF8",
-                "--locale", "C.UTF-8",
+                "-D",
+                str(self.data_dir),
+                "-U",
+                SUPERUSER,
+                "--auth",
+                "trust",
+                "--encoding",
+                "UTF8",
+                "--locale",
+                "C.UTF-8",
             ],
             f"initdb failed for {self.data_dir}",
         )
@@ -262,11 +265,17 @@ class EmbeddedPostgres:
             self._clear_stale_files()
             result = self._run_as_server_user(
                 [
-                    self._bin("pg_ctl"), "start",
-                    "-D", str(self.data_dir),
-                    "-l", str(self.log_file),
-                    "-o", options,
-                    "-w", "-t", str(START_TIMEOUT_SECONDS),
+                    self._bin("pg_ctl"),
+                    "start",
+                    "-D",
+                    str(self.data_dir),
+                    "-l",
+                    str(self.log_file),
+                    "-o",
+                    options,
+                    "-w",
+                    "-t",
+                    str(START_TIMEOUT_SECONDS),
                 ],
                 None,
             )
@@ -274,8 +283,7 @@ class EmbeddedPostgres:
                 return
             if time.monotonic() > deadline:
                 raise EmbeddedPostgresError(
-                    f"the embedded PostgreSQL server did not start; see {self.log_file} "
-                    f"({_last_line(self.log_file)})."
+                    f"the embedded PostgreSQL server did not start; see {self.log_file} ({_last_line(self.log_file)})."
                 )
             time.sleep(1)
 
@@ -284,12 +292,13 @@ class EmbeddedPostgres:
         from psycopg import sql
 
         with psycopg.connect(
-            host=str(self.socket_dir), port=self.port, user=SUPERUSER, dbname="postgres",
+            host=str(self.socket_dir),
+            port=self.port,
+            user=SUPERUSER,
+            dbname="postgres",
             autocommit=True,
         ) as connection:
-            exists = connection.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-            ).fetchone()
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
             if not exists:
                 connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 

@@ -6,7 +6,6 @@ database triggers (django-pghistory) and any version can be restored from the
 "Events" pages. Stale forms are refused (see forms_admin.ConcurrentEditForm).
 """
 
-
 from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -72,8 +71,11 @@ class PublishingAdminMixin(StatusReadOnlyMixin):
                 continue
             published += 1
             if ended is not None:
-                self.message_user(request, f"Ended “{ended}” on {record.start_date:%d %B %Y}, "
-                                           "when the published period begins.", messages.INFO)
+                self.message_user(
+                    request,
+                    f"Ended “{ended}” on {record.start_date:%d %B %Y}, when the published period begins.",
+                    messages.INFO,
+                )
         if published:
             self.message_user(request, f"Published {published} record(s).", messages.SUCCESS)
         for problem in problems:
@@ -114,14 +116,30 @@ class RegimePeriodInline(StatusReadOnlyMixin, admin.StackedInline):
     show_change_link = True
     autocomplete_fields = ["enacted_by"]
     fieldsets = [
-        (None, {"fields": [CONCURRENCY_FIELDS, ("start_date", "end_date", "in_force_before_start"),
-                           "end_replaced", ("varies_within", "legal_model"),
-                           ("treatment_of_workers", "treatment_of_clients", "treatment_of_third_parties")]}),
-        ("Activities", {"classes": ["collapse"], "fields": [
-            ("street_work", "indoor_work_alone", "working_together"),
-            ("brothels", "advertising"), ("registration", "health_checks")]}),
-        ("Evidence", {"fields": ["sources_cited", ("confidence", "needs_review"), "notes", "enacted_by",
-                                 "status"]}),
+        (
+            None,
+            {
+                "fields": [
+                    CONCURRENCY_FIELDS,
+                    ("start_date", "end_date", "in_force_before_start"),
+                    "end_replaced",
+                    ("varies_within", "legal_model"),
+                    ("treatment_of_workers", "treatment_of_clients", "treatment_of_third_parties"),
+                ]
+            },
+        ),
+        (
+            "Activities",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("street_work", "indoor_work_alone", "working_together"),
+                    ("brothels", "advertising"),
+                    ("registration", "health_checks"),
+                ],
+            },
+        ),
+        ("Evidence", {"fields": ["sources_cited", ("confidence", "needs_review"), "notes", "enacted_by", "status"]}),
     ]
 
 
@@ -131,9 +149,24 @@ class PolicyEventInline(StatusReadOnlyMixin, admin.StackedInline):
     form = InlinePolicyEventForm
     extra = 0
     show_change_link = True
-    fieldsets = [(None, {"fields": [CONCURRENCY_FIELDS, ("date", "date_precision", "kind"), "slug", "title",
-                                    "description", "sources_cited", ("confidence", "needs_review"),
-                                    "notes", "status"]})]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    CONCURRENCY_FIELDS,
+                    ("date", "date_precision", "kind"),
+                    "slug",
+                    "title",
+                    "description",
+                    "sources_cited",
+                    ("confidence", "needs_review"),
+                    "notes",
+                    "status",
+                ]
+            },
+        )
+    ]
 
 
 class ChildJurisdictionInline(admin.TabularInline):
@@ -162,8 +195,23 @@ class JurisdictionAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmi
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
     inlines = [RegimePeriodInline, PolicyEventInline, ChildJurisdictionInline]
-    fieldsets = [(None, {"fields": [CONCURRENCY_FIELDS, ("name", "slug"), ("kind", "iso_code"), "parent",
-                                    ("region", "subregion"), "last_reviewed", "notes", "status"]})]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    CONCURRENCY_FIELDS,
+                    ("name", "slug"),
+                    ("kind", "iso_code"),
+                    "parent",
+                    ("region", "subregion"),
+                    "last_reviewed",
+                    "notes",
+                    "status",
+                ]
+            },
+        )
+    ]
 
     def get_search_results(self, request, queryset, search_term):
         # Autocomplete (parent, jurisdiction pickers) lists names in order.
@@ -179,8 +227,22 @@ class SourceAdmin(ImportExportMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "url", "publisher", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    fieldsets = [(None, {"fields": [CONCURRENCY_FIELDS, "title", "slug", "url", ("publisher", "kind"),
-                                    ("published_on", "accessed_on"), "notes"]})]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    CONCURRENCY_FIELDS,
+                    "title",
+                    "slug",
+                    "url",
+                    ("publisher", "kind"),
+                    ("published_on", "accessed_on"),
+                    "notes",
+                ]
+            },
+        )
+    ]
 
 
 class CitationInline(admin.TabularInline):
@@ -213,8 +275,7 @@ class PolicyEventAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmin
     resource_classes = [PolicyEventResource]
     publish_permission = "jurisdictions.publish_policyevent"
     form = ConcurrentEditForm
-    list_display = ["title", "jurisdiction", "date", "date_precision", "kind", "status", "confidence",
-                    "needs_review"]
+    list_display = ["title", "jurisdiction", "date", "date_precision", "kind", "status", "confidence", "needs_review"]
     list_filter = ["status", "kind", "confidence", "needs_review", CitedFilter, "date_precision"]
     search_fields = ["title", "slug", "description", "jurisdiction__name"]
     autocomplete_fields = ["jurisdiction"]
@@ -222,9 +283,24 @@ class PolicyEventAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmin
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PolicyEventSourceInline]
-    fieldsets = [(None, {"fields": [CONCURRENCY_FIELDS, "jurisdiction", ("date", "date_precision", "kind"),
-                                    "title", "slug", "description", ("confidence", "needs_review"), "notes",
-                                    "status"]})]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    CONCURRENCY_FIELDS,
+                    "jurisdiction",
+                    ("date", "date_precision", "kind"),
+                    "title",
+                    "slug",
+                    "description",
+                    ("confidence", "needs_review"),
+                    "notes",
+                    "status",
+                ]
+            },
+        )
+    ]
 
 
 class RegimePeriodSourceInline(CitationInline):
@@ -236,20 +312,45 @@ class RegimePeriodAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmi
     resource_classes = [RegimePeriodResource]
     publish_permission = "jurisdictions.publish_regimeperiod"
     form = RegimePeriodForm
-    list_display = ["jurisdiction", "legal_model", "varies_within", "start_date", "end_date", "status",
-                    "confidence", "needs_review"]
+    list_display = [
+        "jurisdiction",
+        "legal_model",
+        "varies_within",
+        "start_date",
+        "end_date",
+        "status",
+        "confidence",
+        "needs_review",
+    ]
     list_filter = ["status", "legal_model", "varies_within", "confidence", "needs_review", CitedFilter]
     search_fields = ["jurisdiction__name", "notes"]
     autocomplete_fields = ["jurisdiction", "enacted_by"]
     list_select_related = ["jurisdiction", "legal_model"]
     inlines = [RegimePeriodSourceInline]
     fieldsets = [
-        (None, {"fields": [CONCURRENCY_FIELDS, "jurisdiction",
-                           ("start_date", "end_date", "in_force_before_start"), "end_replaced",
-                           ("varies_within", "legal_model"),
-                           ("treatment_of_workers", "treatment_of_clients", "treatment_of_third_parties")]}),
-        ("Activities", {"fields": [("street_work", "indoor_work_alone", "working_together"),
-                                   ("brothels", "advertising"), ("registration", "health_checks")]}),
+        (
+            None,
+            {
+                "fields": [
+                    CONCURRENCY_FIELDS,
+                    "jurisdiction",
+                    ("start_date", "end_date", "in_force_before_start"),
+                    "end_replaced",
+                    ("varies_within", "legal_model"),
+                    ("treatment_of_workers", "treatment_of_clients", "treatment_of_third_parties"),
+                ]
+            },
+        ),
+        (
+            "Activities",
+            {
+                "fields": [
+                    ("street_work", "indoor_work_alone", "working_together"),
+                    ("brothels", "advertising"),
+                    ("registration", "health_checks"),
+                ]
+            },
+        ),
         ("Evidence", {"fields": [("confidence", "needs_review"), "notes", "enacted_by", "status"]}),
     ]
 
@@ -287,9 +388,11 @@ class RestorableHistoryAdmin(EventModelAdmin):
         except (IntegrityError, ValidationError) as error:
             self.message_user(request, f"This version cannot be restored as it is: {error}", messages.ERROR)
             return
-        self.message_user(request, f"Restored “{restored}” as it was on "
-                                   f"{timezone.localtime(version.pgh_created_at):%d %B %Y %H:%M}.",
-                          messages.SUCCESS)
+        self.message_user(
+            request,
+            f"Restored “{restored}” as it was on {timezone.localtime(version.pgh_created_at):%d %B %Y %H:%M}.",
+            messages.SUCCESS,
+        )
 
 
 for tracked in (Jurisdiction, Source, PolicyEvent, RegimePeriod, RegimePeriodSource, PolicyEventSource):
@@ -300,8 +403,7 @@ for tracked in (Jurisdiction, Source, PolicyEvent, RegimePeriod, RegimePeriodSou
 class LegalModelAdmin(admin.ModelAdmin):
     """The five models are a public contract: editors may refine the wording, not add or remove."""
 
-    list_display = ["name", "slug", "academic_name", "typical_workers", "typical_clients",
-                    "typical_third_parties"]
+    list_display = ["name", "slug", "academic_name", "typical_workers", "typical_clients", "typical_third_parties"]
     readonly_fields = ["slug"]
 
     def has_add_permission(self, request):

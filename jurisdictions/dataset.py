@@ -307,11 +307,9 @@ class _Reader:
             self.problem(f"{where}.activities", f"unknown activities: {', '.join(sorted(unknown))}")
         coded = {}
         for name in ACTIVITY_FIELDS:
-            coded[name] = self.choice(activities, name, f"{where}.activities", ActivityStatus.values,
-                                      default="unknown")
+            coded[name] = self.choice(activities, name, f"{where}.activities", ActivityStatus.values, default="unknown")
         for name in REQUIREMENT_FIELDS:
-            coded[name] = self.choice(activities, name, f"{where}.activities", Requirement.values,
-                                      default="unknown")
+            coded[name] = self.choice(activities, name, f"{where}.activities", Requirement.values, default="unknown")
         start = self.date(data, "start", where)
         end = self.date(data, "end", where, required=False)
         if start and end and end <= start:
@@ -405,8 +403,10 @@ def read_dataset(root: Path) -> Dataset:
             where = f"{name}: jurisdictions[{index}]"
             record, events = reader.jurisdiction(reader.mapping(data, where), where)
             if record.slug in dataset.jurisdictions:
-                reader.problem(where, f"jurisdiction '{record.slug}' is also defined at "
-                                      f"{dataset.jurisdictions[record.slug].origin}")
+                reader.problem(
+                    where,
+                    f"jurisdiction '{record.slug}' is also defined at {dataset.jurisdictions[record.slug].origin}",
+                )
             dataset.jurisdictions[record.slug] = record
             _add_events(dataset, events, reader)
         # Events that belong to no jurisdiction (international statements, rulings).
@@ -423,8 +423,7 @@ def read_dataset(root: Path) -> Dataset:
 def _add_events(dataset: Dataset, events: list[EventRecord], reader: _Reader) -> None:
     for event in events:
         if event.key in dataset.events:
-            reader.problem(event.origin, f"event '{event.key}' is also defined at "
-                                         f"{dataset.events[event.key].origin}")
+            reader.problem(event.origin, f"event '{event.key}' is also defined at {dataset.events[event.key].origin}")
         dataset.events[event.key] = event
 
 
@@ -439,8 +438,9 @@ def _check_references(dataset: Dataset, reader: _Reader) -> None:
     for record in dataset.jurisdictions.values():
         if record.iso_code:
             if record.iso_code in iso_codes:
-                reader.problem(record.origin, f"ISO code {record.iso_code} is also used by "
-                                              f"'{iso_codes[record.iso_code]}'")
+                reader.problem(
+                    record.origin, f"ISO code {record.iso_code} is also used by '{iso_codes[record.iso_code]}'"
+                )
             iso_codes[record.iso_code] = record.slug
         if record.parent_slug and record.parent_slug not in dataset.jurisdictions:
             reader.problem(record.origin, f"parent '{record.parent_slug}' is not in the dataset")
@@ -468,8 +468,9 @@ def _check_periods(record: JurisdictionRecord, dataset: Dataset, reader: _Reader
             if event is None:
                 reader.problem(period.origin, f"'enacted_by' names unknown event '{period.enacted_by}'")
             elif event.jurisdiction_slug not in (None, record.slug):
-                reader.problem(period.origin, f"'enacted_by' event '{period.enacted_by}' belongs to "
-                                              f"'{event.jurisdiction_slug}'")
+                reader.problem(
+                    period.origin, f"'enacted_by' event '{period.enacted_by}' belongs to '{event.jurisdiction_slug}'"
+                )
 
 
 def _check_cycles(dataset: Dataset, reader: _Reader) -> None:

@@ -35,7 +35,8 @@ class ConcurrentEditForm(forms.ModelForm):
 
     loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
     overwrite_newer = forms.BooleanField(
-        required=False, widget=forms.HiddenInput,
+        required=False,
+        widget=forms.HiddenInput,
         label="Save anyway, replacing the other person's changes",
     )
 
@@ -48,10 +49,7 @@ class ConcurrentEditForm(forms.ModelForm):
         data = super().clean()
         if not self.instance.pk or data.get("overwrite_newer"):
             return data
-        current = (
-            type(self.instance).objects.filter(pk=self.instance.pk)
-            .values_list("updated_at", flat=True).first()
-        )
+        current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
         loaded = data.get("loaded_version")
         if current and loaded and current.isoformat() != loaded:
             self.fields["overwrite_newer"].widget = forms.CheckboxInput()
@@ -71,7 +69,8 @@ class CitedSourcesField(forms.ModelMultipleChoiceField):
 
     def __init__(self, model_field, **kwargs):
         super().__init__(
-            queryset=Source.objects.all(), label="Sources",
+            queryset=Source.objects.all(),
+            label="Sources",
             widget=AutocompleteSelectMultiple(model_field, admin.site),
             error_messages={"required": "Cite at least one source: a statute, ruling or report."},
             help_text="Type to search by title, URL or publisher. Add new sources under Sources first.",
@@ -97,7 +96,8 @@ class RegimePeriodForm(ConcurrentEditForm):
     """The admin (which supplies the model) adds the period-specific workflow to ConcurrentEditForm."""
 
     end_replaced = forms.BooleanField(
-        required=False, label="End the period in force on this start date",
+        required=False,
+        label="End the period in force on this start date",
         help_text="When this period starts while a published period is still open, end that one "
         "the day this one begins. Drafts end it when they are published.",
     )
@@ -110,10 +110,13 @@ class RegimePeriodForm(ConcurrentEditForm):
             super().validate_constraints()
             replaced = services.replaced_period(self.instance) if self.instance.is_published else None
             if replaced is not None and self.errors:
-                self.add_error("end_replaced", (
-                    f"The period from {replaced.start_date:%d %B %Y} ({replaced.legal_model or 'varies'}) "
-                    "is still in force on this start date. Tick this box to end it then."
-                ))
+                self.add_error(
+                    "end_replaced",
+                    (
+                        f"The period from {replaced.start_date:%d %B %Y} ({replaced.legal_model or 'varies'}) "
+                        "is still in force on this start date. Tick this box to end it then."
+                    ),
+                )
             return
         # The period to be ended may overlap: check everything else.
         exclude = self._get_validation_exclusions()
@@ -180,8 +183,10 @@ class CitationFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         kept = [
-            form for form in self.forms
-            if getattr(form, "cleaned_data", None) and form.cleaned_data.get("source")
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("source")
             and not form.cleaned_data.get("DELETE")
         ]
         if not kept:

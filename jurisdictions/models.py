@@ -91,7 +91,10 @@ class Publishable(EditTracked):
     """A policy record that the public sees only once a reviewer has published it."""
 
     status = models.CharField(
-        "status", max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT,
+        "status",
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
         help_text="Drafts are visible to editors (preview) but not on public pages or in exports.",
     )
 
@@ -108,7 +111,9 @@ class Publishable(EditTracked):
 def track_history(model_name: str, label: str):
     """Track every insert, update and delete of a model in ``<model_name>`` (reachable as ``.history``)."""
     return pghistory.track(
-        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
         model_name=model_name,
         meta={"verbose_name": f"{label} version", "verbose_name_plural": f"{label} history"},
         # 'events' (pghistory's default) already names a jurisdiction's policy events.
@@ -136,39 +141,44 @@ class LegalModel(models.Model):
     """
 
     slug = models.SlugField(
-        "slug", unique=True, choices=LegalModelSlug.choices,
+        "slug",
+        unique=True,
+        choices=LegalModelSlug.choices,
         help_text="Public identifier used in URLs and exports.",
     )
     name = models.CharField("name", max_length=100, help_text="e.g. 'Nordic model'.")
     academic_name = models.CharField(
-        "academic name", max_length=100,
+        "academic name",
+        max_length=100,
         help_text="The name in the policy literature, e.g. 'neo-abolitionism'.",
     )
     also_called = models.CharField(
-        "also called", max_length=200, blank=True,
+        "also called",
+        max_length=200,
+        blank=True,
         help_text="Other names in common use, comma-separated.",
     )
-    summary = models.CharField(
-        "summary", max_length=300, help_text="One sentence: what is and is not an offence."
-    )
-    description = models.TextField(
-        "description", help_text="Plain-language explanation shown on the model's page."
-    )
+    summary = models.CharField("summary", max_length=300, help_text="One sentence: what is and is not an offence.")
+    description = models.TextField("description", help_text="Plain-language explanation shown on the model's page.")
     typical_workers = models.CharField(
-        "typical treatment of sex workers", max_length=30, choices=Treatment.choices,
+        "typical treatment of sex workers",
+        max_length=30,
+        choices=Treatment.choices,
         help_text="How laws of this model usually treat people who sell sex.",
     )
     typical_clients = models.CharField(
-        "typical treatment of clients", max_length=30, choices=Treatment.choices,
+        "typical treatment of clients",
+        max_length=30,
+        choices=Treatment.choices,
         help_text="How laws of this model usually treat people who buy sex.",
     )
     typical_third_parties = models.CharField(
-        "typical treatment of third parties", max_length=30, choices=Treatment.choices,
+        "typical treatment of third parties",
+        max_length=30,
+        choices=Treatment.choices,
         help_text="Brothel operators, managers, landlords, drivers, advertisers.",
     )
-    position = models.PositiveSmallIntegerField(
-        "position", default=0, help_text="Order in lists and legends."
-    )
+    position = models.PositiveSmallIntegerField("position", default=0, help_text="Order in lists and legends.")
 
     class Meta:
         ordering = ["position"]
@@ -194,32 +204,43 @@ class Jurisdiction(Publishable):
 
     name = models.CharField("name", max_length=150, help_text="Common English name, e.g. 'New Zealand'.")
     slug = models.SlugField(
-        "slug", max_length=150, unique=True,
+        "slug",
+        max_length=150,
+        unique=True,
         help_text="Public identifier used in URLs and exports, e.g. 'new-zealand'. Never change it once published.",
     )
     kind = models.CharField(
-        "kind", max_length=20, choices=JurisdictionKind.choices, default=JurisdictionKind.COUNTRY,
+        "kind",
+        max_length=20,
+        choices=JurisdictionKind.choices,
+        default=JurisdictionKind.COUNTRY,
         help_text="What sort of unit this is.",
     )
     iso_code = models.CharField(
-        "ISO code", max_length=6, blank=True,
+        "ISO code",
+        max_length=6,
+        blank=True,
         help_text="ISO 3166-1 alpha-2 for countries (e.g. 'SE'), ISO 3166-2 for subdivisions "
         "(e.g. 'US-NV'); blank where none exists (e.g. a county).",
     )
     parent = models.ForeignKey(
-        "self", verbose_name="part of", null=True, blank=True,
+        "self",
+        verbose_name="part of",
+        null=True,
+        blank=True,
         # PROTECT: deleting a country must not silently delete its states' records.
-        on_delete=models.PROTECT, related_name="children",
+        on_delete=models.PROTECT,
+        related_name="children",
         help_text="The jurisdiction this one belongs to; blank for countries.",
     )
-    region = models.CharField(
-        "region", max_length=20, choices=Region.choices, help_text="UN M49 region."
-    )
+    region = models.CharField("region", max_length=20, choices=Region.choices, help_text="UN M49 region.")
     subregion = models.CharField(
         "subregion", max_length=60, blank=True, help_text="UN M49 subregion, e.g. 'Northern Europe'."
     )
     last_reviewed = models.DateField(
-        "last reviewed", null=True, blank=True,
+        "last reviewed",
+        null=True,
+        blank=True,
         help_text="When an editor last checked every record of this jurisdiction against its sources. "
         "Blank: never reviewed.",
     )
@@ -233,7 +254,9 @@ class Jurisdiction(Publishable):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["iso_code"], condition=~Q(iso_code=""), name="jurisdiction_unique_iso_code",
+                fields=["iso_code"],
+                condition=~Q(iso_code=""),
+                name="jurisdiction_unique_iso_code",
                 violation_error_message="Another jurisdiction already has this ISO code.",
             ),
             models.CheckConstraint(
@@ -242,12 +265,12 @@ class Jurisdiction(Publishable):
                 violation_error_message="ISO codes look like 'SE' or 'US-NV' (capital letters).",
             ),
             models.CheckConstraint(
-                condition=~Q(parent=F("id")), name="jurisdiction_not_own_parent",
+                condition=~Q(parent=F("id")),
+                name="jurisdiction_not_own_parent",
                 violation_error_message="A jurisdiction cannot be part of itself.",
             ),
             models.CheckConstraint(
-                condition=Q(kind=JurisdictionKind.COUNTRY, parent__isnull=True)
-                | ~Q(kind=JurisdictionKind.COUNTRY),
+                condition=Q(kind=JurisdictionKind.COUNTRY, parent__isnull=True) | ~Q(kind=JurisdictionKind.COUNTRY),
                 name="jurisdiction_country_has_no_parent",
                 violation_error_message="A country cannot be part of another jurisdiction.",
             ),
@@ -282,12 +305,16 @@ class Source(EditTracked):
     """A document a claim rests on: a statute, ruling, official or NGO report, article."""
 
     slug = models.SlugField(
-        "key", max_length=120, unique=True,
+        "key",
+        max_length=120,
+        unique=True,
         help_text="Short stable identifier used by the curated dataset, e.g. 'nz-prostitution-reform-act-2003'.",
     )
     title = models.CharField("title", max_length=300)
     url = models.URLField(
-        "URL", max_length=500, unique=True,
+        "URL",
+        max_length=500,
+        unique=True,
         help_text="Official address of the document; each document is recorded once.",
     )
     publisher = models.CharField(
@@ -317,36 +344,44 @@ class PolicyEvent(Publishable):
     """
 
     jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name="jurisdiction", null=True, blank=True,
+        Jurisdiction,
+        verbose_name="jurisdiction",
+        null=True,
+        blank=True,
         # PROTECT: a jurisdiction with recorded history cannot vanish silently.
-        on_delete=models.PROTECT, related_name="events",
+        on_delete=models.PROTECT,
+        related_name="events",
         help_text="Blank for international events not tied to one jurisdiction.",
     )
     slug = models.SlugField(
-        "key", max_length=150, unique=True,
+        "key",
+        max_length=150,
+        unique=True,
         help_text="Stable identifier, e.g. 'new-zealand-2003-pra-in-force'.",
     )
-    date = models.DateField(
-        "date", help_text="For month or year precision, use the first day of the month or year."
-    )
+    date = models.DateField("date", help_text="For month or year precision, use the first day of the month or year.")
     date_precision = models.CharField(
-        "date precision", max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY,
+        "date precision",
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
         help_text="How much of the date the sources establish.",
     )
     kind = models.CharField("kind", max_length=30, choices=EventKind.choices)
     title = models.CharField("title", max_length=300)
     description = models.TextField("description", blank=True, help_text="What changed, in neutral terms.")
     confidence = models.CharField(
-        "confidence", max_length=6, choices=Confidence.choices, default=Confidence.MEDIUM,
+        "confidence",
+        max_length=6,
+        choices=Confidence.choices,
+        default=Confidence.MEDIUM,
         help_text="How firmly the cited sources establish this event and its date.",
     )
     needs_review = models.BooleanField(
         "needs review", default=False, help_text="Tick when something here is uncertain; say what in the notes."
     )
     notes = models.TextField("notes", blank=True, help_text="What is uncertain, and why.")
-    sources = models.ManyToManyField(
-        Source, through="PolicyEventSource", related_name="events", verbose_name="sources"
-    )
+    sources = models.ManyToManyField(Source, through="PolicyEventSource", related_name="events", verbose_name="sources")
 
     objects = PolicyEventQuerySet.as_manager()
 
@@ -363,9 +398,7 @@ class PolicyEvent(Publishable):
                 violation_error_message="With month precision the date must be the 1st; "
                 "with year precision, 1 January.",
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=EventKind.values), name="event_kind_in_vocabulary"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_in_vocabulary"),
         ]
 
     def __str__(self) -> str:
@@ -382,86 +415,130 @@ class RegimePeriod(Publishable):
     """
 
     jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name="jurisdiction",
+        Jurisdiction,
+        verbose_name="jurisdiction",
         # PROTECT: history is kept; remove periods explicitly before a jurisdiction.
-        on_delete=models.PROTECT, related_name="regime_periods",
+        on_delete=models.PROTECT,
+        related_name="regime_periods",
     )
     varies_within = models.BooleanField(
-        "varies within", default=False,
+        "varies within",
+        default=False,
         help_text="Tick when the law is set by the units (states, counties) and each is coded on "
         "its own; leave the model and treatments blank then.",
     )
     legal_model = models.ForeignKey(
-        LegalModel, verbose_name="legal model", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="regime_periods",
+        LegalModel,
+        verbose_name="legal model",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="regime_periods",
         help_text="Blank only when the law varies within the jurisdiction.",
     )
     start_date = models.DateField("in force from", help_text="First day the regime applied.")
     in_force_before_start = models.BooleanField(
-        "already in force before", default=False,
+        "already in force before",
+        default=False,
         help_text="Tick when the regime began before the start date and the record starts at the "
         "dataset's coverage floor (1 January 1990) rather than at the law's own start.",
     )
     end_date = models.DateField(
-        "in force until", null=True, blank=True,
+        "in force until",
+        null=True,
+        blank=True,
         help_text="First day it no longer applied (exclusive). Blank: still in force.",
     )
     treatment_of_workers = models.CharField(
-        "sex workers", max_length=30, choices=Treatment.choices, blank=True,
+        "sex workers",
+        max_length=30,
+        choices=Treatment.choices,
+        blank=True,
         help_text="How the law treats people who sell sex.",
     )
     treatment_of_clients = models.CharField(
-        "clients", max_length=30, choices=Treatment.choices, blank=True,
+        "clients",
+        max_length=30,
+        choices=Treatment.choices,
+        blank=True,
         help_text="How the law treats people who buy sex.",
     )
     treatment_of_third_parties = models.CharField(
-        "third parties", max_length=30, choices=Treatment.choices, blank=True,
+        "third parties",
+        max_length=30,
+        choices=Treatment.choices,
+        blank=True,
         help_text="Brothel owners and managers, landlords, drivers, security, receptionists, "
         "advertisers, anyone 'living on the earnings'.",
     )
     # Activity details: what a person doing each of these faces.
     street_work = models.CharField(
-        "street-based sex work", max_length=30, choices=ActivityStatus.choices,
-        default=ActivityStatus.UNKNOWN, help_text="Soliciting or working in public places.",
+        "street-based sex work",
+        max_length=30,
+        choices=ActivityStatus.choices,
+        default=ActivityStatus.UNKNOWN,
+        help_text="Soliciting or working in public places.",
     )
     indoor_work_alone = models.CharField(
-        "working alone indoors", max_length=30, choices=ActivityStatus.choices,
-        default=ActivityStatus.UNKNOWN, help_text="One sex worker working from private premises.",
+        "working alone indoors",
+        max_length=30,
+        choices=ActivityStatus.choices,
+        default=ActivityStatus.UNKNOWN,
+        help_text="One sex worker working from private premises.",
     )
     working_together = models.CharField(
-        "working together", max_length=30, choices=ActivityStatus.choices,
+        "working together",
+        max_length=30,
+        choices=ActivityStatus.choices,
         default=ActivityStatus.UNKNOWN,
         help_text="Two or more sex workers sharing premises for safety or cost.",
     )
     brothels = models.CharField(
-        "brothels and managed venues", max_length=30, choices=ActivityStatus.choices,
-        default=ActivityStatus.UNKNOWN, help_text="Operating premises where others sell sex.",
+        "brothels and managed venues",
+        max_length=30,
+        choices=ActivityStatus.choices,
+        default=ActivityStatus.UNKNOWN,
+        help_text="Operating premises where others sell sex.",
     )
     advertising = models.CharField(
-        "advertising", max_length=30, choices=ActivityStatus.choices,
-        default=ActivityStatus.UNKNOWN, help_text="Advertising sexual services.",
+        "advertising",
+        max_length=30,
+        choices=ActivityStatus.choices,
+        default=ActivityStatus.UNKNOWN,
+        help_text="Advertising sexual services.",
     )
     registration = models.CharField(
-        "mandatory registration", max_length=30, choices=Requirement.choices,
-        default=Requirement.UNKNOWN, help_text="Must sex workers register with the authorities?",
+        "mandatory registration",
+        max_length=30,
+        choices=Requirement.choices,
+        default=Requirement.UNKNOWN,
+        help_text="Must sex workers register with the authorities?",
     )
     health_checks = models.CharField(
-        "mandatory health checks", max_length=30, choices=Requirement.choices,
-        default=Requirement.UNKNOWN, help_text="Must sex workers undergo health checks?",
+        "mandatory health checks",
+        max_length=30,
+        choices=Requirement.choices,
+        default=Requirement.UNKNOWN,
+        help_text="Must sex workers undergo health checks?",
     )
-    notes = models.TextField(
-        "notes", blank=True, help_text="Nuances and uncertainties, in plain language."
-    )
+    notes = models.TextField("notes", blank=True, help_text="Nuances and uncertainties, in plain language.")
     confidence = models.CharField(
-        "confidence", max_length=6, choices=Confidence.choices, default=Confidence.MEDIUM,
+        "confidence",
+        max_length=6,
+        choices=Confidence.choices,
+        default=Confidence.MEDIUM,
         help_text="How firmly the cited sources establish this coding.",
     )
     needs_review = models.BooleanField(
         "needs review", default=False, help_text="Tick when something is uncertain; say what in the notes."
     )
     enacted_by = models.ForeignKey(
-        PolicyEvent, verbose_name="enacted by", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="periods_enacted",
+        PolicyEvent,
+        verbose_name="enacted by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="periods_enacted",
         help_text="The event (usually a law coming into force) that began this period.",
     )
     sources = models.ManyToManyField(
@@ -481,12 +558,20 @@ class RegimePeriod(Publishable):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(varies_within=True, legal_model__isnull=True, treatment_of_workers="",
-                      treatment_of_clients="", treatment_of_third_parties="")
-                    | Q(varies_within=False, legal_model__isnull=False,
+                    Q(
+                        varies_within=True,
+                        legal_model__isnull=True,
+                        treatment_of_workers="",
+                        treatment_of_clients="",
+                        treatment_of_third_parties="",
+                    )
+                    | Q(
+                        varies_within=False,
+                        legal_model__isnull=False,
                         treatment_of_workers__in=Treatment.values,
                         treatment_of_clients__in=Treatment.values,
-                        treatment_of_third_parties__in=Treatment.values)
+                        treatment_of_third_parties__in=Treatment.values,
+                    )
                 ),
                 name="regime_period_model_or_varies",
                 violation_error_message="Either choose a legal model and all three treatments, or "
@@ -500,8 +585,11 @@ class RegimePeriod(Publishable):
                     ("jurisdiction", RangeOperators.EQUAL),
                     (
                         Func(
-                            F("start_date"), F("end_date"), Value("[)"),
-                            function="daterange", output_field=DateRangeField(),
+                            F("start_date"),
+                            F("end_date"),
+                            Value("[)"),
+                            function="daterange",
+                            output_field=DateRangeField(),
                         ),
                         RangeOperators.OVERLAPS,
                     ),
@@ -525,8 +613,13 @@ class RegimePeriod(Publishable):
         ("Third parties", "treatment_of_third_parties"),
     )
     ACTIVITY_FIELDS = (
-        "street_work", "indoor_work_alone", "working_together", "brothels", "advertising",
-        "registration", "health_checks",
+        "street_work",
+        "indoor_work_alone",
+        "working_together",
+        "brothels",
+        "advertising",
+        "registration",
+        "health_checks",
     )
 
     @property
@@ -537,8 +630,7 @@ class RegimePeriod(Publishable):
     def role_treatments(self) -> list[dict]:
         """[{role, slug, label}] for workers, clients and third parties."""
         return [
-            {"role": role, "field": name, "slug": getattr(self, name),
-             "label": getattr(self, f"get_{name}_display")()}
+            {"role": role, "field": name, "slug": getattr(self, name), "label": getattr(self, f"get_{name}_display")()}
             for role, name in self.ROLE_FIELDS
         ]
 
@@ -547,11 +639,15 @@ class RegimePeriod(Publishable):
         details = []
         for name in self.ACTIVITY_FIELDS:
             field = self._meta.get_field(name)
-            details.append({
-                "activity": field.verbose_name[:1].upper() + field.verbose_name[1:],
-                "field": name, "help": field.help_text, "slug": getattr(self, name),
-                "label": getattr(self, f"get_{name}_display")(),
-            })
+            details.append(
+                {
+                    "activity": field.verbose_name[:1].upper() + field.verbose_name[1:],
+                    "field": name,
+                    "help": field.help_text,
+                    "slug": getattr(self, name),
+                    "label": getattr(self, f"get_{name}_display")(),
+                }
+            )
         return details
 
     def clean(self) -> None:
@@ -559,10 +655,7 @@ class RegimePeriod(Publishable):
         # Checked here too so the no-overlap check never builds an impossible range.
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             raise ValidationError({"end_date": "The end date must be after the start date."})
-        if (
-            self.enacted_by_id
-            and self.enacted_by.jurisdiction_id not in (None, self.jurisdiction_id)
-        ):
+        if self.enacted_by_id and self.enacted_by.jurisdiction_id not in (None, self.jurisdiction_id):
             raise ValidationError({"enacted_by": "The enacting event belongs to another jurisdiction."})
 
 

@@ -55,13 +55,9 @@ class PolicyEventQuerySet(models.QuerySet):
 
     def public(self) -> PolicyEventQuerySet:
         """Events the public may see: published, and international or of a published jurisdiction."""
-        return self.filter(published_q()).filter(
-            Q(jurisdiction__isnull=True) | published_q("jurisdiction__")
-        )
+        return self.filter(published_q()).filter(Q(jurisdiction__isnull=True) | published_q("jurisdiction__"))
 
-    def between(
-        self, start: datetime.date | None = None, end: datetime.date | None = None
-    ) -> PolicyEventQuerySet:
+    def between(self, start: datetime.date | None = None, end: datetime.date | None = None) -> PolicyEventQuerySet:
         """Events dated on or after ``start`` and before ``end`` (either bound optional)."""
         queryset = self
         if start is not None:
@@ -115,12 +111,12 @@ class JurisdictionQuerySet(models.QuerySet):
         """Jurisdictions whose published regime began or ended, or that had a published event, on or after ``since``."""
         from .models import PolicyEvent, RegimePeriod
 
-        period_changed = RegimePeriod.objects.public().filter(jurisdiction=OuterRef("pk")).filter(
-            Q(start_date__gte=since) | Q(end_date__gte=since)
+        period_changed = (
+            RegimePeriod.objects.public()
+            .filter(jurisdiction=OuterRef("pk"))
+            .filter(Q(start_date__gte=since) | Q(end_date__gte=since))
         )
-        event_happened = PolicyEvent.objects.public().filter(
-            jurisdiction=OuterRef("pk"), date__gte=since
-        )
+        event_happened = PolicyEvent.objects.public().filter(jurisdiction=OuterRef("pk"), date__gte=since)
         return self.filter(Exists(period_changed) | Exists(event_happened))
 
     def roots(self) -> JurisdictionQuerySet:

@@ -25,14 +25,25 @@ class DraftUnlessPublisherMixin:
 
 class JurisdictionResource(DraftUnlessPublisherMixin, resources.ModelResource):
     publish_permission = "jurisdictions.publish_jurisdiction"
-    parent = fields.Field(attribute="parent", column_name="parent",
-                          widget=widgets.ForeignKeyWidget(Jurisdiction, field="slug"))
+    parent = fields.Field(
+        attribute="parent", column_name="parent", widget=widgets.ForeignKeyWidget(Jurisdiction, field="slug")
+    )
 
     class Meta:
         model = Jurisdiction
         import_id_fields = ["slug"]
-        fields = ["slug", "name", "kind", "iso_code", "parent", "region", "subregion", "last_reviewed", "notes",
-                  "status"]
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "iso_code",
+            "parent",
+            "region",
+            "subregion",
+            "last_reviewed",
+            "notes",
+            "status",
+        ]
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
@@ -50,14 +61,28 @@ class SourceResource(resources.ModelResource):
 
 class PolicyEventResource(DraftUnlessPublisherMixin, resources.ModelResource):
     publish_permission = "jurisdictions.publish_policyevent"
-    jurisdiction = fields.Field(attribute="jurisdiction", column_name="jurisdiction",
-                                widget=widgets.ForeignKeyWidget(Jurisdiction, field="slug"))
+    jurisdiction = fields.Field(
+        attribute="jurisdiction",
+        column_name="jurisdiction",
+        widget=widgets.ForeignKeyWidget(Jurisdiction, field="slug"),
+    )
 
     class Meta:
         model = PolicyEvent
         import_id_fields = ["slug"]
-        fields = ["slug", "jurisdiction", "date", "date_precision", "kind", "title", "description",
-                  "confidence", "needs_review", "notes", "status"]
+        fields = [
+            "slug",
+            "jurisdiction",
+            "date",
+            "date_precision",
+            "kind",
+            "title",
+            "description",
+            "confidence",
+            "needs_review",
+            "notes",
+            "status",
+        ]
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
@@ -65,18 +90,40 @@ class PolicyEventResource(DraftUnlessPublisherMixin, resources.ModelResource):
 
 class RegimePeriodResource(DraftUnlessPublisherMixin, resources.ModelResource):
     publish_permission = "jurisdictions.publish_regimeperiod"
-    jurisdiction = fields.Field(attribute="jurisdiction", column_name="jurisdiction",
-                                widget=widgets.ForeignKeyWidget(Jurisdiction, field="slug"))
-    legal_model = fields.Field(attribute="legal_model", column_name="legal_model",
-                               widget=widgets.ForeignKeyWidget(LegalModel, field="slug"))
+    jurisdiction = fields.Field(
+        attribute="jurisdiction",
+        column_name="jurisdiction",
+        widget=widgets.ForeignKeyWidget(Jurisdiction, field="slug"),
+    )
+    legal_model = fields.Field(
+        attribute="legal_model", column_name="legal_model", widget=widgets.ForeignKeyWidget(LegalModel, field="slug")
+    )
 
     class Meta:
         model = RegimePeriod
         import_id_fields = ["jurisdiction", "start_date"]
-        fields = ["jurisdiction", "start_date", "end_date", "in_force_before_start", "varies_within",
-                  "legal_model", "treatment_of_workers", "treatment_of_clients", "treatment_of_third_parties",
-                  "street_work", "indoor_work_alone", "working_together", "brothels", "advertising",
-                  "registration", "health_checks", "notes", "confidence", "needs_review", "status"]
+        fields = [
+            "jurisdiction",
+            "start_date",
+            "end_date",
+            "in_force_before_start",
+            "varies_within",
+            "legal_model",
+            "treatment_of_workers",
+            "treatment_of_clients",
+            "treatment_of_third_parties",
+            "street_work",
+            "indoor_work_alone",
+            "working_together",
+            "brothels",
+            "advertising",
+            "registration",
+            "health_checks",
+            "notes",
+            "confidence",
+            "needs_review",
+            "status",
+        ]
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True

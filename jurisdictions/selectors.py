@@ -75,7 +75,9 @@ def jurisdiction_page(
     """
     jurisdiction = (
         (Jurisdiction.objects if preview else Jurisdiction.public)
-        .select_related("parent__parent__parent").filter(slug=slug).first()
+        .select_related("parent__parent__parent")
+        .filter(slug=slug)
+        .first()
     )
     if jurisdiction is None:
         raise Http404("No jurisdiction with this address.")
@@ -90,21 +92,28 @@ def jurisdiction_page(
     events = list(events.order_by("date", "id"))
     children = list(
         (Jurisdiction.objects if preview else Jurisdiction.public)
-        .filter(parent=jurisdiction).with_regime(as_of=as_of).order_by("name")
+        .filter(parent=jurisdiction)
+        .with_regime(as_of=as_of)
+        .order_by("name")
     )
-    compare_options = list(
-        Jurisdiction.public.exclude(pk=jurisdiction.pk).order_by("name").values_list("slug", "name")
-    )
+    compare_options = list(Jurisdiction.public.exclude(pk=jurisdiction.pk).order_by("name").values_list("slug", "name"))
     timeline = sorted(
         [TimelineEntry(p.start_date, "day", period=p) for p in history]
         + [TimelineEntry(e.date, e.date_precision, event=e) for e in events],
         key=lambda entry: (entry.date, entry.event is None),
     )
     return JurisdictionPage(
-        jurisdiction=jurisdiction, as_of=as_of, explicit_date=explicit_date, preview=preview,
+        jurisdiction=jurisdiction,
+        as_of=as_of,
+        explicit_date=explicit_date,
+        preview=preview,
         current=current,
-        history=history, events=events, children=children, ancestors=jurisdiction.ancestors(),
-        compare_options=compare_options, timeline=timeline,
+        history=history,
+        events=events,
+        children=children,
+        ancestors=jurisdiction.ancestors(),
+        compare_options=compare_options,
+        timeline=timeline,
     )
 
 
@@ -131,13 +140,11 @@ def review_queue(limit: int = 25) -> dict:
     jurisdictions = Jurisdiction.objects.all()
     counts = {name: jurisdictions.filter(condition).distinct().count() for name, condition in conditions.items()}
     rows = (
-        jurisdictions.filter(conditions["stale"] | conditions["low"] | conditions["unsourced"]
-                             | conditions["drafts"])
+        jurisdictions.filter(conditions["stale"] | conditions["low"] | conditions["unsourced"] | conditions["drafts"])
         .annotate(
             low_periods=Count("regime_periods", filter=Q(regime_periods__confidence="low"), distinct=True),
             low_events=Count("events", filter=Q(events__confidence="low"), distinct=True),
-            unsourced_periods=Count("regime_periods", filter=Q(regime_periods__citations__isnull=True),
-                                    distinct=True),
+            unsourced_periods=Count("regime_periods", filter=Q(regime_periods__citations__isnull=True), distinct=True),
             draft_periods=Count("regime_periods", filter=Q(regime_periods__status="draft"), distinct=True),
         )
         .order_by("last_reviewed", "name")[:limit]

@@ -64,8 +64,14 @@ def _sync(model: type[Model], lookup: dict, values: dict, report: LoadReport, ki
     return instance
 
 
-def _sync_citations(through: type[Model], owner_field: str, owner: Model, citations: list[Citation],
-                    sources: dict[str, Source], report: LoadReport) -> None:
+def _sync_citations(
+    through: type[Model],
+    owner_field: str,
+    owner: Model,
+    citations: list[Citation],
+    sources: dict[str, Source],
+    report: LoadReport,
+) -> None:
     wanted = {sources[c.source_key].pk: c.pinpoint for c in citations}
     existing = {row.source_id: row for row in through.objects.filter(**{owner_field: owner})}
     for source_id, row in existing.items():
@@ -103,33 +109,62 @@ def load_dataset(dataset: Dataset, *, prune_events: bool = False) -> LoadReport:
 
     sources = {}
     for record in dataset.sources.values():
-        sources[record.key] = _sync(Source, {"slug": record.key}, {
-            "title": record.title, "url": record.url, "kind": record.kind,
-            "publisher": record.publisher, "published_on": record.published_on,
-            "accessed_on": record.accessed_on, "notes": record.notes,
-        }, report, "sources")
+        sources[record.key] = _sync(
+            Source,
+            {"slug": record.key},
+            {
+                "title": record.title,
+                "url": record.url,
+                "kind": record.kind,
+                "publisher": record.publisher,
+                "published_on": record.published_on,
+                "accessed_on": record.accessed_on,
+                "notes": record.notes,
+            },
+            report,
+            "sources",
+        )
 
     jurisdictions = {}
     for record in dataset.jurisdictions_parents_first():
-        jurisdictions[record.slug] = _sync(Jurisdiction, {"slug": record.slug}, {
-            "name": record.name, "kind": record.kind, "iso_code": record.iso_code,
-            "parent_id": jurisdictions[record.parent_slug].pk if record.parent_slug else None,
-            "region": record.region, "subregion": record.subregion,
-            "last_reviewed": record.last_reviewed, "notes": record.notes,
-            "status": PublicationStatus.PUBLISHED,
-        }, report, "jurisdictions")
+        jurisdictions[record.slug] = _sync(
+            Jurisdiction,
+            {"slug": record.slug},
+            {
+                "name": record.name,
+                "kind": record.kind,
+                "iso_code": record.iso_code,
+                "parent_id": jurisdictions[record.parent_slug].pk if record.parent_slug else None,
+                "region": record.region,
+                "subregion": record.subregion,
+                "last_reviewed": record.last_reviewed,
+                "notes": record.notes,
+                "status": PublicationStatus.PUBLISHED,
+            },
+            report,
+            "jurisdictions",
+        )
 
     events = {}
     for record in dataset.events.values():
-        events[record.key] = _sync(PolicyEvent, {"slug": record.key}, {
-            "jurisdiction_id": (
-                jurisdictions[record.jurisdiction_slug].pk if record.jurisdiction_slug else None
-            ),
-            "date": record.date, "date_precision": record.date_precision, "kind": record.kind,
-            "title": record.title, "description": record.description,
-            "confidence": record.confidence, "needs_review": record.needs_review, "notes": record.notes,
-            "status": PublicationStatus.PUBLISHED,
-        }, report, "events")
+        events[record.key] = _sync(
+            PolicyEvent,
+            {"slug": record.key},
+            {
+                "jurisdiction_id": (jurisdictions[record.jurisdiction_slug].pk if record.jurisdiction_slug else None),
+                "date": record.date,
+                "date_precision": record.date_precision,
+                "kind": record.kind,
+                "title": record.title,
+                "description": record.description,
+                "confidence": record.confidence,
+                "needs_review": record.needs_review,
+                "notes": record.notes,
+                "status": PublicationStatus.PUBLISHED,
+            },
+            report,
+            "events",
+        )
         _sync_citations(PolicyEventSource, "event", events[record.key], record.citations, sources, report)
     if prune_events:
         stale = PolicyEvent.objects.exclude(slug__in=list(events))
@@ -143,20 +178,27 @@ def load_dataset(dataset: Dataset, *, prune_events: bool = False) -> LoadReport:
         kept = []
         for period in record.periods:
             lookup = {"jurisdiction_id": jurisdiction.pk, "start_date": period.start_date}
-            instance = _sync(RegimePeriod, lookup, {
-                "end_date": period.end_date,
-                "in_force_before_start": period.in_force_before_start,
-                "varies_within": period.varies_within,
-                "legal_model_id": legal_models[period.legal_model] if period.legal_model else None,
-                "treatment_of_workers": period.treatment_of_workers,
-                "treatment_of_clients": period.treatment_of_clients,
-                "treatment_of_third_parties": period.treatment_of_third_parties,
-                **period.activities,
-                "confidence": period.confidence, "needs_review": period.needs_review,
-                "notes": period.notes,
-                "enacted_by_id": events[period.enacted_by].pk if period.enacted_by else None,
-                "status": PublicationStatus.PUBLISHED,
-            }, report, "regime periods")
+            instance = _sync(
+                RegimePeriod,
+                lookup,
+                {
+                    "end_date": period.end_date,
+                    "in_force_before_start": period.in_force_before_start,
+                    "varies_within": period.varies_within,
+                    "legal_model_id": legal_models[period.legal_model] if period.legal_model else None,
+                    "treatment_of_workers": period.treatment_of_workers,
+                    "treatment_of_clients": period.treatment_of_clients,
+                    "treatment_of_third_parties": period.treatment_of_third_parties,
+                    **period.activities,
+                    "confidence": period.confidence,
+                    "needs_review": period.needs_review,
+                    "notes": period.notes,
+                    "enacted_by_id": events[period.enacted_by].pk if period.enacted_by else None,
+                    "status": PublicationStatus.PUBLISHED,
+                },
+                report,
+                "regime periods",
+            )
             _sync_citations(RegimePeriodSource, "regime_period", instance, period.citations, sources, report)
             kept.append(instance.pk)
         for stale in RegimePeriod.objects.filter(jurisdiction=jurisdiction).exclude(pk__in=kept):
@@ -207,8 +249,7 @@ def publish(record: Jurisdiction | RegimePeriod | PolicyEvent) -> RegimePeriod |
         except ValidationError:
             # Leaving the atomic block with an exception undoes end_replaced_period too.
             raise ValidationError(
-                f"“{record}” overlaps a later published period of {record.jurisdiction}; "
-                "adjust the dates first."
+                f"“{record}” overlaps a later published period of {record.jurisdiction}; adjust the dates first."
             ) from None
     record.save(update_fields=["status", "updated_at"])
     return ended
@@ -228,6 +269,4 @@ def set_citations(record: RegimePeriod | PolicyEvent, sources) -> None:
     record.citations.exclude(source_id__in=wanted).delete()
     existing = set(record.citations.values_list("source_id", flat=True))
     through, owner = record.citations.model, record.citations.field.name
-    through.objects.bulk_create(
-        [through(**{owner: record}, source_id=source_id) for source_id in wanted - existing]
-    )
+    through.objects.bulk_create([through(**{owner: record}, source_id=source_id) for source_id in wanted - existing])

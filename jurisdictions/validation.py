@@ -27,7 +27,8 @@ import pycountry
 from .dataset import Citation, Dataset, EventRecord, JurisdictionRecord, PeriodRecord
 
 # The 193 UN member states (ISO 3166-1 alpha-2).
-UN_MEMBER_STATES = frozenset("""
+UN_MEMBER_STATES = frozenset(
+    """
 AF AL DZ AD AO AG AR AM AU AT AZ BS BH BD BB BY BE BZ BJ BT BO BA BW BR BN BG BF BI CV KH CM
 CA CF TD CL CN CO KM CG CD CR CI HR CU CY CZ DK DJ DM DO EC EG SV GQ ER EE SZ ET FJ FI FR GA
 GM GE DE GH GR GD GT GN GW GY HT HN HU IS IN ID IR IQ IE IL IT JM JP JO KZ KE KI KP KR KW KG
@@ -35,7 +36,8 @@ LA LV LB LS LR LY LI LT LU MG MW MY MV ML MT MH MR MU MX FM MD MC MN ME MA MZ MM
 NZ NI NE NG MK NO OM PK PW PA PG PY PE PH PL PT QA RO RU RW KN LC VC WS SM ST SA SN RS SC SL
 SG SK SI SB SO ZA SS ES LK SD SR SE CH SY TJ TZ TH TL TG TO TT TN TR TM TV UG UA AE GB US UY
 UZ VU VE VN YE ZM ZW
-""".split())
+""".split()
+)
 UN_OBSERVER_STATES = frozenset({"VA", "PS"})
 OTHER_COVERED = frozenset({"TW", "XK", "HK", "MO"})
 EXPECTED_COUNTRY_CODES = UN_MEMBER_STATES | UN_OBSERVER_STATES | OTHER_COVERED
@@ -71,8 +73,10 @@ PROVISION_IN_TITLE = re.compile(
 def statute_citations_without_provision(dataset: Dataset, citations: list[Citation]) -> list[str]:
     """Keys of statute sources cited with neither a pinpoint nor a provision named in the title."""
     return [
-        c.source_key for c in citations
-        if dataset.sources[c.source_key].kind == "statute" and not c.pinpoint.strip()
+        c.source_key
+        for c in citations
+        if dataset.sources[c.source_key].kind == "statute"
+        and not c.pinpoint.strip()
         and not PROVISION_IN_TITLE.search(dataset.sources[c.source_key].title)
     ]
 
@@ -97,21 +101,22 @@ def _check_passage_and_entry_into_force(
         if event.kind == "law_in_force" and event.date in passed and not event.in_force_on_passage:
             problems.append(
                 f"{event.origin}: comes into force on the day a law was passed ({event.date}); date it by "
-                "entry into force, or set in_force_on_passage: true where a cited source says so (docs/DATA.md)")
+                "entry into force, or set in_force_on_passage: true where a cited source says so (docs/DATA.md)"
+            )
     for period in record.periods:
         enacting = dataset.events.get(period.enacted_by or "")
         starts_on_passage = (enacting is not None and enacting.kind == "law_passed") or (
-            period.start_date in passed and period.start_date not in in_force)
+            period.start_date in passed and period.start_date not in in_force
+        )
         if starts_on_passage and not period.needs_review:
             problems.append(
                 f"{period.origin}: starts on a passage date ({period.start_date}), not an in-force date; "
                 "record the in-force date or mark the period needs_review with the date named as "
-                "provisional (docs/DATA.md)")
+                "provisional (docs/DATA.md)"
+            )
 
 
-def validate_dataset(
-    dataset: Dataset, *, today: datetime.date, require_coverage: bool = False
-) -> list[str]:
+def validate_dataset(dataset: Dataset, *, today: datetime.date, require_coverage: bool = False) -> list[str]:
     """Problems that make the dataset unfit to publish; an empty list means it passes."""
     problems: list[str] = []
     children: dict[str, list[JurisdictionRecord]] = {}
@@ -129,14 +134,18 @@ def validate_dataset(
             if rests_on_encyclopedias_only(dataset, period.citations) and not (
                 period.confidence == "low" and period.needs_review
             ):
-                problems.append(f"{period.origin}: rests on encyclopedia pages only, so it must be "
-                                "low confidence and needs_review (docs/DATA.md)")
+                problems.append(
+                    f"{period.origin}: rests on encyclopedia pages only, so it must be "
+                    "low confidence and needs_review (docs/DATA.md)"
+                )
             unpinned = statute_citations_without_provision(dataset, period.citations)
             if unpinned and not (period.confidence == "low" and period.needs_review):
-                problems.append(f"{period.origin}: cites the statute(s) {', '.join(unpinned)} without naming "
-                                "the section or article; add a pinpoint, or make the period low confidence "
-                                "and needs_review with a note saying the provision was not identified "
-                                "(docs/DATA.md)")
+                problems.append(
+                    f"{period.origin}: cites the statute(s) {', '.join(unpinned)} without naming "
+                    "the section or article; add a pinpoint, or make the period low confidence "
+                    "and needs_review with a note saying the provision was not identified "
+                    "(docs/DATA.md)"
+                )
             if period.varies_within:
                 units = children.get(record.slug, [])
                 if not units:
@@ -145,15 +154,12 @@ def validate_dataset(
                     if not _covered(unit.periods, period.start_date, period.end_date):
                         problems.append(
                             f"{period.origin}: '{record.slug}' is coded 'varies' from {period.start_date} but "
-                            f"its unit '{unit.slug}' is not coded for the whole of that period")
-        _check_passage_and_entry_into_force(record, events_by_jurisdiction.get(record.slug, []), dataset,
-                                            problems)
+                            f"its unit '{unit.slug}' is not coded for the whole of that period"
+                        )
+        _check_passage_and_entry_into_force(record, events_by_jurisdiction.get(record.slug, []), dataset, problems)
         if record.iso_code and not iso_code_exists(record.iso_code):
             problems.append(f"{record.origin}: ISO code {record.iso_code} does not exist (pycountry)")
-        current = [
-            p for p in record.periods
-            if p.start_date <= today and (p.end_date is None or p.end_date > today)
-        ]
+        current = [p for p in record.periods if p.start_date <= today and (p.end_date is None or p.end_date > today)]
         if not current:
             problems.append(f"{record.origin}: '{record.slug}' has no regime in force on {today}")
 
@@ -161,8 +167,10 @@ def validate_dataset(
         if rests_on_encyclopedias_only(dataset, event.citations) and not (
             event.confidence == "low" and event.needs_review
         ):
-            problems.append(f"{event.origin}: rests on encyclopedia pages only, so it must be "
-                            "low confidence and needs_review (docs/DATA.md)")
+            problems.append(
+                f"{event.origin}: rests on encyclopedia pages only, so it must be "
+                "low confidence and needs_review (docs/DATA.md)"
+            )
 
     if require_coverage:
         codes = {r.iso_code for r in dataset.jurisdictions.values()}

@@ -15,7 +15,9 @@ class AsOfForm(forms.Form):
     """``?as_of=YYYY-MM-DD``: view the law as it stood on a date from 1990 to today."""
 
     as_of = forms.DateField(
-        label="Law as of", required=False, input_formats=["%Y-%m-%d"],
+        label="Law as of",
+        required=False,
+        input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="A date from 1 January 1990 to today (YYYY-MM-DD). Empty: today.",
         error_messages={"invalid": "Enter the date as YYYY-MM-DD, for example 2003-06-28."},
@@ -39,8 +41,7 @@ class AsOfForm(forms.Form):
 
 def render_bad_request(request, forms_with_errors, title="This address cannot be shown"):
     """A 400 page that lists what was wrong with the query string."""
-    return render(request, "invalid_request.html",
-                  {"forms": forms_with_errors, "title": title}, status=400)
+    return render(request, "invalid_request.html", {"forms": forms_with_errors, "title": title}, status=400)
 
 
 class AsOfMixin:

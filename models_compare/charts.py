@@ -85,20 +85,26 @@ def pattern_defs(prefix: str, size: float = 10) -> str:
     stroke = f'stroke="#fff" stroke-width="{s * 0.16:g}"'
 
     def tile(slug, inner):
-        return (f'<pattern id="{prefix}-{slug}" width="{s:g}" height="{s:g}" patternUnits="userSpaceOnUse">'
-                f'<rect width="{s:g}" height="{s:g}" style="{_colour(slug)}"/>{inner}</pattern>')
+        return (
+            f'<pattern id="{prefix}-{slug}" width="{s:g}" height="{s:g}" patternUnits="userSpaceOnUse">'
+            f'<rect width="{s:g}" height="{s:g}" style="{_colour(slug)}"/>{inner}</pattern>'
+        )
 
-    return "".join([
-        tile("criminalization", f'<path d="M0 0L{s:g} {s:g}M{s:g} 0L0 {s:g}" {stroke}/>'),
-        tile("partial_criminalization",
-             f'<path d="M{-half:g} {half:g}L{half:g} {-half:g}M0 {s:g}L{s:g} 0M{half:g} {s + half:g}L{s + half:g} {half:g}" {stroke}/>'),
-        tile("nordic", f'<circle cx="{half:g}" cy="{half:g}" r="{s * 0.2:g}" fill="#fff"/>'),
-        tile("legalization", f'<path d="M0 {half:g}H{s:g}" {stroke}/>'),
-        tile("decriminalization", ""),
-        f'<pattern id="{prefix}-{VARIES}" width="{s * 0.6:g}" height="{s:g}" patternUnits="userSpaceOnUse">'
-        f'<rect width="{s * 0.6:g}" height="{s:g}" fill="#fff"/>'
-        f'<rect width="{s * 0.2:g}" height="{s:g}" style="{_colour(VARIES)}"/></pattern>',
-    ])
+    return "".join(
+        [
+            tile("criminalization", f'<path d="M0 0L{s:g} {s:g}M{s:g} 0L0 {s:g}" {stroke}/>'),
+            tile(
+                "partial_criminalization",
+                f'<path d="M{-half:g} {half:g}L{half:g} {-half:g}M0 {s:g}L{s:g} 0M{half:g} {s + half:g}L{s + half:g} {half:g}" {stroke}/>',
+            ),
+            tile("nordic", f'<circle cx="{half:g}" cy="{half:g}" r="{s * 0.2:g}" fill="#fff"/>'),
+            tile("legalization", f'<path d="M0 {half:g}H{s:g}" {stroke}/>'),
+            tile("decriminalization", ""),
+            f'<pattern id="{prefix}-{VARIES}" width="{s * 0.6:g}" height="{s:g}" patternUnits="userSpaceOnUse">'
+            f'<rect width="{s * 0.6:g}" height="{s:g}" fill="#fff"/>'
+            f'<rect width="{s * 0.2:g}" height="{s:g}" style="{_colour(VARIES)}"/></pattern>',
+        ]
+    )
 
 
 def fill_for(prefix: str, category: str) -> str:
@@ -185,8 +191,9 @@ def map_areas(
         Jurisdiction.public.filter(iso_code__regex=r"^[A-Z]{2}$")
         .with_regime(as_of=as_of)
         .annotate(regime_before_start=F("regime__in_force_before_start"))
-        .values_list("iso_code", "name", "slug", "regime_model_slug", "regime_varies", "regime_since",
-                     "regime_before_start")
+        .values_list(
+            "iso_code", "name", "slug", "regime_model_slug", "regime_varies", "regime_since", "regime_before_start"
+        )
     )
     by_code = {row[0]: row for row in rows}
     suffix = f"?as_of={as_of.isoformat()}" if explicit_date else ""
@@ -230,7 +237,10 @@ def year_links(*, as_of: datetime.date, explicit_date: bool, today: datetime.dat
 
 
 def world_map(
-    *, as_of: datetime.date, explicit_date: bool = False, standalone: bool = False,
+    *,
+    as_of: datetime.date,
+    explicit_date: bool = False,
+    standalone: bool = False,
     model_names: dict[str, str] | None = None,
 ) -> WorldMap:
     """The map for ``as_of``: one query (two without ``model_names``), whatever the data.
@@ -246,9 +256,14 @@ def world_map(
     if svg is None:
         svg = render_world_map_svg(as_of=as_of, areas=areas, legend=legend, standalone=standalone)
         cache.set(key, svg, CACHE_TIMEOUT, version=CACHE_VERSION)
-    return WorldMap(as_of=as_of, explicit_date=explicit_date, legend=legend,
-                    years=year_links(as_of=as_of, explicit_date=explicit_date),
-                    svg=mark_safe(svg), standalone=standalone)
+    return WorldMap(
+        as_of=as_of,
+        explicit_date=explicit_date,
+        legend=legend,
+        years=year_links(as_of=as_of, explicit_date=explicit_date),
+        svg=mark_safe(svg),
+        standalone=standalone,
+    )
 
 
 MAP_STYLE = (
@@ -259,8 +274,9 @@ MAP_STYLE = (
 ) % OUTLINE
 
 
-def render_world_map_svg(*, as_of: datetime.date, areas: list[MapArea], legend: list[LegendEntry],
-                         standalone: bool = False) -> str:
+def render_world_map_svg(
+    *, as_of: datetime.date, areas: list[MapArea], legend: list[LegendEntry], standalone: bool = False
+) -> str:
     """The map as an SVG document fragment (standalone: with its own legend and credit)."""
     shapes = world_shapes()
     width, height = shapes.width, shapes.height
@@ -273,7 +289,7 @@ def render_world_map_svg(*, as_of: datetime.date, areas: list[MapArea], legend: 
         f'role="group" aria-labelledby="wm-title wm-desc" preserveAspectRatio="xMidYMid meet">',
         f'<title id="wm-title">{escape(title)}</title>',
         '<desc id="wm-desc">Each country is a link named with its legal model; '
-        'the same information is listed after the map.</desc>',
+        "the same information is listed after the map.</desc>",
         f"<style>{MAP_STYLE}</style>",
         f"<defs>{pattern_defs('wm', 12)}</defs>",
         f'<rect width="{width}" height="{total_height}" fill="#fff"/>',
@@ -296,10 +312,11 @@ def render_world_map_svg(*, as_of: datetime.date, areas: list[MapArea], legend: 
     out.append("</g>")
     if standalone:
         out.append(_map_legend(legend, y=height + 10))
-        out.append(f'<text x="20" y="{total_height - 8}" font-size="20" font-weight="600">'
-                   f"Sex Work Law Atlas: the law on {long_date(as_of)}</text>")
-    out.append(f'<text x="{width - 8}" y="{total_height - 8}" text-anchor="end" font-size="18">'
-               f"{escape(CREDIT)}</text>")
+        out.append(
+            f'<text x="20" y="{total_height - 8}" font-size="20" font-weight="600">'
+            f"Sex Work Law Atlas: the law on {long_date(as_of)}</text>"
+        )
+    out.append(f'<text x="{width - 8}" y="{total_height - 8}" text-anchor="end" font-size="18">{escape(CREDIT)}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -362,8 +379,9 @@ def models_over_time(*, today: datetime.date | None = None) -> OverTime:
     rows = (
         Jurisdiction.public.roots()
         .annotate(period=FilteredRelation("regime_periods", condition=published_q("regime_periods__")))
-        .values_list("pk", "period__legal_model__slug", "period__varies_within",
-                     "period__start_date", "period__end_date")
+        .values_list(
+            "pk", "period__legal_model__slug", "period__varies_within", "period__start_date", "period__end_date"
+        )
     )
     periods: dict[int, list[tuple]] = {}
     for pk, model, varies, start, end in rows:
@@ -403,15 +421,17 @@ def over_time_chart_svg(data: OverTime) -> SafeString:
         f'role="img" aria-labelledby="ot-title ot-desc">',
         f'<title id="ot-title">Countries under each legal model, {first}–{last}</title>',
         f'<desc id="ot-desc">Stacked areas: for each year, the number of countries (jurisdictions without '
-        f'a parent) under each model on 31 December ({last}: today). The numbers are in the table below.</desc>',
+        f"a parent) under each model on 31 December ({last}: today). The numbers are in the table below.</desc>",
         f"<defs>{pattern_defs('ot', 8)}</defs>",
         '<g font-family="system-ui,\'DejaVu Sans\',sans-serif" font-size="13" fill="#1a1a1a">',
     ]
     # Gridlines and y axis.
     step = next(s for s in (5, 10, 20, 25, 50, 100, 200, 500) if total / s <= 8)
     for value in range(0, total + 1, step):
-        out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
-                   f'stroke="#c8c8c8"/><text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{value}</text>')
+        out.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+            f'stroke="#c8c8c8"/><text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{value}</text>'
+        )
     # Stacked bands, bottom to top in the categories' order.
     base = [0] * len(years)
     labels = []
@@ -420,11 +440,14 @@ def over_time_chart_svg(data: OverTime) -> SafeString:
         if any(year.counts[slug] for year in years):
             points = [f"{x(yr.year):.1f},{y(u):.1f}" for yr, u in zip(years, upper)]
             points += [f"{x(yr.year):.1f},{y(b):.1f}" for yr, b in reversed(list(zip(years, base)))]
-            out.append(f'<polygon points="{" ".join(points)}" fill="{fill_for("ot", slug)}" '
-                       f'stroke="{OUTLINE}" stroke-width="1"><title>{escape(name)}</title></polygon>')
+            out.append(
+                f'<polygon points="{" ".join(points)}" fill="{fill_for("ot", slug)}" '
+                f'stroke="{OUTLINE}" stroke-width="1"><title>{escape(name)}</title></polygon>'
+            )
             if years[-1].counts[slug]:  # bands that have ended are named in the legend and table
-                labels.append([(y(base[-1]) + y(upper[-1])) / 2, f"{name} ({years[-1].counts[slug]})",
-                               y(upper[-1]), y(base[-1])])
+                labels.append(
+                    [(y(base[-1]) + y(upper[-1])) / 2, f"{name} ({years[-1].counts[slug]})", y(upper[-1]), y(base[-1])]
+                )
         base = upper
     # Direct labels at the right end, nudged apart (16 units) so they never overlap,
     # and kept inside the chart.
@@ -439,21 +462,29 @@ def over_time_chart_svg(data: OverTime) -> SafeString:
         floor = label[0] + 16
     for target, text, band_top, band_bottom in labels:
         anchor_y = min(max(target, band_top), band_bottom)
-        out.append(f'<line x1="{left + plot_w}" y1="{anchor_y:.1f}" x2="{left + plot_w + 10}" y2="{target:.1f}" '
-                   f'stroke="#1a1a1a"/><text x="{left + plot_w + 14}" y="{target + 4:.1f}">{escape(text)}</text>')
+        out.append(
+            f'<line x1="{left + plot_w}" y1="{anchor_y:.1f}" x2="{left + plot_w + 10}" y2="{target:.1f}" '
+            f'stroke="#1a1a1a"/><text x="{left + plot_w + 14}" y="{target + 4:.1f}">{escape(text)}</text>'
+        )
     # X axis.
     out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#1a1a1a"/>')
     for year in range(first, last + 1):
         tick = 6 if year % 5 == 0 else 3
-        out.append(f'<line x1="{x(year):.1f}" x2="{x(year):.1f}" y1="{top + plot_h}" y2="{top + plot_h + tick}" stroke="#1a1a1a"/>')
+        out.append(
+            f'<line x1="{x(year):.1f}" x2="{x(year):.1f}" y1="{top + plot_h}" y2="{top + plot_h + tick}" stroke="#1a1a1a"/>'
+        )
         if year % 5 == 0 or year == last:
             if year == last and last % 5 and last - (last // 5 * 5) < 3:
                 continue  # too close to the previous label
             out.append(f'<text x="{x(year):.1f}" y="{top + plot_h + 20}" text-anchor="middle">{year}</text>')
-    out.append(f'<text x="{left + plot_w / 2}" y="{height - 12}" text-anchor="middle" font-weight="600">'
-               f"Year (law on 31 December; {last}: today)</text>")
-    out.append(f'<text transform="translate(16 {top + plot_h / 2}) rotate(-90)" text-anchor="middle" '
-               f'font-weight="600">Countries</text>')
+    out.append(
+        f'<text x="{left + plot_w / 2}" y="{height - 12}" text-anchor="middle" font-weight="600">'
+        f"Year (law on 31 December; {last}: today)</text>"
+    )
+    out.append(
+        f'<text transform="translate(16 {top + plot_h / 2}) rotate(-90)" text-anchor="middle" '
+        f'font-weight="600">Countries</text>'
+    )
     out.append("</g></svg>")
     return mark_safe("".join(out))
 
@@ -501,16 +532,20 @@ def regime_band_svg(periods, *, today: datetime.date | None = None) -> SafeStrin
     ]
     for year in (1990, 2000, 2010, 2020):
         anchor = "start" if year == 1990 else "middle"
-        out.append(f'<text x="{pct(datetime.date(year, 1, 1)):.2f}%" y="14" text-anchor="{anchor}">{year}</text>'
-                   f'<line x1="{pct(datetime.date(year, 1, 1)):.2f}%" x2="{pct(datetime.date(year, 1, 1)):.2f}%" '
-                   f'y1="17" y2="{bar_top}" stroke="#1a1a1a"/>')
+        out.append(
+            f'<text x="{pct(datetime.date(year, 1, 1)):.2f}%" y="14" text-anchor="{anchor}">{year}</text>'
+            f'<line x1="{pct(datetime.date(year, 1, 1)):.2f}%" x2="{pct(datetime.date(year, 1, 1)):.2f}%" '
+            f'y1="17" y2="{bar_top}" stroke="#1a1a1a"/>'
+        )
     out.append('<text x="100%" y="14" text-anchor="end">Today</text>')
     out.append(f'<rect x="0" y="{bar_top}" width="100%" height="{bar_height}" fill="{NO_DATA_FILL}"/>')
     for index, (first, last, slug, name, period) in enumerate(spans):
         x0, x1 = pct(first), pct(last)
         label = _band_label(first, last, name, period, today)
-        out.append(f'<rect x="{x0:.2f}%" y="{bar_top}" width="{x1 - x0:.2f}%" height="{bar_height}" '
-                   f'fill="{fill_for("band", slug)}" stroke="{OUTLINE}"><title>{escape(label)}</title></rect>')
+        out.append(
+            f'<rect x="{x0:.2f}%" y="{bar_top}" width="{x1 - x0:.2f}%" height="{bar_height}" '
+            f'fill="{fill_for("band", slug)}" stroke="{OUTLINE}"><title>{escape(label)}</title></rect>'
+        )
         # The label row: a swatch of the segment's pattern, then its name and years, under the
         # segment's start when that is near the left, ending under its end when that is near
         # the right, else from the left edge (so no label runs off a phone's screen).
@@ -521,9 +556,11 @@ def regime_band_svg(periods, *, today: datetime.date | None = None) -> SafeStrin
             origin, swatch_x, text_x, anchor = x1, -13, -17, "end"
         else:
             origin, swatch_x, text_x, anchor = 0, 0, 17, "start"
-        out.append(f'<svg x="{origin:.2f}%" overflow="visible">'
-                   f'<rect x="{swatch_x}" y="{text_y - 11}" width="13" height="13" fill="{fill_for("band", slug)}" '
-                   f'stroke="{OUTLINE}"/><text x="{text_x}" y="{text_y}" text-anchor="{anchor}">{escape(label)}</text></svg>')
+        out.append(
+            f'<svg x="{origin:.2f}%" overflow="visible">'
+            f'<rect x="{swatch_x}" y="{text_y - 11}" width="13" height="13" fill="{fill_for("band", slug)}" '
+            f'stroke="{OUTLINE}"/><text x="{text_x}" y="{text_y}" text-anchor="{anchor}">{escape(label)}</text></svg>'
+        )
     if not spans:
         out.append(f'<text x="0" y="{bar_top + bar_height + 21}">No regime recorded</text>')
     out.append(f'<rect x="0" y="{bar_top}" width="100%" height="{bar_height}" fill="none" stroke="{OUTLINE}"/>')
@@ -535,5 +572,3 @@ def _band_label(first, last, name, period, today) -> str:
     begin = "before 1990" if period.in_force_before_start else str(first.year)
     finish = "today" if period.end_date is None or period.end_date > today else str(last.year)
     return f"{name}, {begin} – {finish}"
-
-

@@ -13,8 +13,10 @@ def map_data_installed(app_configs, **kwargs):
     path = Path(settings.BASE_DIR) / ATLAS_FILE
     if path.is_file():
         return []
-    return [Error(
-        f"The world map's boundaries are missing ({path}).",
-        hint="Run `make setup` (or `npm ci`) to install the world-atlas package.",
-        id="models_compare.E001",
-    )]
+    return [
+        Error(
+            f"The world map's boundaries are missing ({path}).",
+            hint="Run `make setup` (or `npm ci`) to install the world-atlas package.",
+            id="models_compare.E001",
+        )
+    ]

@@ -40,42 +40,68 @@ class EventsUpToFilter(django_filters.Filter):
 class JurisdictionFilterSet(django_filters.FilterSet):
     """Browse and export: jurisdictions with the regime in force on ``as_of``."""
 
-    q = django_filters.CharFilter(method="filter_text", label="Name or ISO code",
-                                  max_length=100)
+    q = django_filters.CharFilter(method="filter_text", label="Name or ISO code", max_length=100)
     legal_model = django_filters.MultipleChoiceFilter(
-        field_name="regime_model_slug", choices=MODEL_CHOICES, label="Legal model",
-        method="filter_model", widget=forms.CheckboxSelectMultiple,
+        field_name="regime_model_slug",
+        choices=MODEL_CHOICES,
+        label="Legal model",
+        method="filter_model",
+        widget=forms.CheckboxSelectMultiple,
     )
-    region = django_filters.ChoiceFilter(field_name="region", choices=Region.choices, label="Region",
-                                         empty_label="Any region")
-    kind = django_filters.ChoiceFilter(field_name="kind", choices=JurisdictionKind.choices,
-                                       label="Kind", empty_label="Any kind")
+    region = django_filters.ChoiceFilter(
+        field_name="region", choices=Region.choices, label="Region", empty_label="Any region"
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="kind", choices=JurisdictionKind.choices, label="Kind", empty_label="Any kind"
+    )
     parent = django_filters.ModelChoiceFilter(
-        field_name="parent", queryset=Jurisdiction.public.filter(children__isnull=False).distinct(),
-        to_field_name="slug", label="Part of", empty_label="Anywhere",
+        field_name="parent",
+        queryset=Jurisdiction.public.filter(children__isnull=False).distinct(),
+        to_field_name="slug",
+        label="Part of",
+        empty_label="Anywhere",
     )
-    workers = django_filters.ChoiceFilter(field_name="regime_workers", choices=Treatment.choices,
-                                          label="Sex workers", empty_label="Any treatment")
-    clients = django_filters.ChoiceFilter(field_name="regime_clients", choices=Treatment.choices,
-                                          label="Clients", empty_label="Any treatment")
+    workers = django_filters.ChoiceFilter(
+        field_name="regime_workers", choices=Treatment.choices, label="Sex workers", empty_label="Any treatment"
+    )
+    clients = django_filters.ChoiceFilter(
+        field_name="regime_clients", choices=Treatment.choices, label="Clients", empty_label="Any treatment"
+    )
     third_parties = django_filters.ChoiceFilter(
-        field_name="regime_third_parties", choices=Treatment.choices, label="Third parties",
+        field_name="regime_third_parties",
+        choices=Treatment.choices,
+        label="Third parties",
         empty_label="Any treatment",
     )
     changed_since = django_filters.DateFilter(
-        method="filter_changed_since", label="Law changed since",
+        method="filter_changed_since",
+        label="Law changed since",
         input_formats=["%Y-%m-%d", "%Y"],
         help_text="A year (2015) or a date (2015-06-01).",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "YYYY or YYYY-MM-DD"}),
     )
-    as_of = AsOfFilter(label="Law as of", widget=forms.DateInput(attrs={"type": "date"}),
-                       help_text="From 1990-01-01 to today. Empty: today.")
+    as_of = AsOfFilter(
+        label="Law as of",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="From 1990-01-01 to today. Empty: today.",
+    )
     sort = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("regime_model_position", "model"), ("regime_since", "since"),
-                ("region", "region"), ("kind", "kind")),
-        field_labels={"name": "Name", "regime_model_position": "Legal model", "regime_since": "In force since",
-                      "region": "Region", "kind": "Kind"},
-        label="Sort by", empty_label="Name (A–Z)",
+        fields=(
+            ("name", "name"),
+            ("regime_model_position", "model"),
+            ("regime_since", "since"),
+            ("region", "region"),
+            ("kind", "kind"),
+        ),
+        field_labels={
+            "name": "Name",
+            "regime_model_position": "Legal model",
+            "regime_since": "In force since",
+            "region": "Region",
+            "kind": "Kind",
+        },
+        label="Sort by",
+        empty_label="Name (A–Z)",
     )
 
     class Meta:
@@ -102,9 +128,11 @@ class JurisdictionFilterSet(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(
-            Q(name__icontains=value) | Q(iso_code__iexact=value) | Q(slug__icontains=value)
-        ) if value else queryset
+        return (
+            queryset.filter(Q(name__icontains=value) | Q(iso_code__iexact=value) | Q(slug__icontains=value))
+            if value
+            else queryset
+        )
 
     def filter_model(self, queryset, name, values):
         if not values:
@@ -127,24 +155,39 @@ class PolicyEventFilterForm(forms.Form):
 
 
 class PolicyEventFilterSet(django_filters.FilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=EventKind.choices, label="Kind",
-                                               widget=forms.CheckboxSelectMultiple)
+    kind = django_filters.MultipleChoiceFilter(
+        choices=EventKind.choices, label="Kind", widget=forms.CheckboxSelectMultiple
+    )
     jurisdiction = django_filters.ModelChoiceFilter(
-        field_name="jurisdiction", queryset=Jurisdiction.public.all(), to_field_name="slug",
-        label="Jurisdiction", empty_label="All jurisdictions",
+        field_name="jurisdiction",
+        queryset=Jurisdiction.public.all(),
+        to_field_name="slug",
+        label="Jurisdiction",
+        empty_label="All jurisdictions",
     )
     model_change = django_filters.BooleanFilter(
-        method="filter_model_change", label="Changed the legal model",
-        widget=forms.Select(choices=[("", "Any event"), ("true", "Only events that began a new regime"),
-                                     ("false", "Only events that did not")]),
+        method="filter_model_change",
+        label="Changed the legal model",
+        widget=forms.Select(
+            choices=[
+                ("", "Any event"),
+                ("true", "Only events that began a new regime"),
+                ("false", "Only events that did not"),
+            ]
+        ),
     )
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From",
-                                          widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To",
-                                        widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
     as_of = EventsUpToFilter(
-        field_name="date", lookup_expr="lte", label="Events up to",
-        widget=forms.DateInput(attrs={"type": "date"}), help_text="From 1990-01-01 to today. Empty: today.",
+        field_name="date",
+        lookup_expr="lte",
+        label="Events up to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="From 1990-01-01 to today. Empty: today.",
     )
 
     class Meta:

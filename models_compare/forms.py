@@ -48,15 +48,15 @@ class CompareForm(forms.Form):
                     when = _checked_date(datetime.date.fromisoformat(raw_date))
                     explicit = True
                 except (ValueError, forms.ValidationError) as error:
-                    detail = error.messages[0] if isinstance(error, forms.ValidationError) else \
-                        "write dates as YYYY-MM-DD"
+                    detail = (
+                        error.messages[0] if isinstance(error, forms.ValidationError) else "write dates as YYYY-MM-DD"
+                    )
                     problems.append(f"The date for “{match['slug']}” is not usable: {detail}")
                     continue
             items.append(ComparisonItem(match["slug"], when or _today(), explicit))
         if problems:
             raise forms.ValidationError(problems)
-        known = dict(Jurisdiction.public.filter(slug__in={i.slug for i in items})
-                     .values_list("slug", "name"))
+        known = dict(Jurisdiction.public.filter(slug__in={i.slug for i in items}).values_list("slug", "name"))
         unknown = sorted({i.slug for i in items} - set(known))
         if unknown:
             raise forms.ValidationError(

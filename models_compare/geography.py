@@ -163,7 +163,8 @@ def split_at_antimeridian(ring: list[tuple[float, float]]) -> list[list[tuple[fl
             # Of each run of points pressed onto the edge keep only its ends, so no
             # zero-width sliver (which would still be stroked) runs along the edge.
             kept = [
-                point for i, point in enumerate(side)
+                point
+                for i, point in enumerate(side)
                 if abs(point[0]) < 180 or abs(side[i - 1][0]) < 180 or abs(side[(i + 1) % len(side)][0]) < 180
             ]
             sides.append(kept)
@@ -233,8 +234,10 @@ def build_world_shapes(topology: dict) -> WorldShapes:
     parts: dict[str, dict] = {}
     for geometry in geometries:
         code, name = country_code_and_name(geometry)
-        entry = parts.setdefault(code or name, {"code": code, "names": [], "rings": [], "area": 0.0,
-                                                "largest": (0.0, None), "geometries": []})
+        entry = parts.setdefault(
+            code or name,
+            {"code": code, "names": [], "rings": [], "area": 0.0, "largest": (0.0, None), "geometries": []},
+        )
         entry["geometries"].append(geometry)
         own_area = 0.0
         for polygon in _polygons(geometry):
@@ -242,8 +245,10 @@ def build_world_shapes(topology: dict) -> WorldShapes:
                 lonlat = _ring_points(ring, raw)
                 if crosses_antimeridian(lonlat):
                     # Russia's Chukotka, Fiji: cut at ±180° (each side drawn on its own edge).
-                    pieces = [_rounded(simplify([to_canvas(natural_earth(*p)) for p in side], SIMPLIFY_TOLERANCE))
-                              for side in split_at_antimeridian(lonlat)]
+                    pieces = [
+                        _rounded(simplify([to_canvas(natural_earth(*p)) for p in side], SIMPLIFY_TOLERANCE))
+                        for side in split_at_antimeridian(lonlat)
+                    ]
                 else:
                     pieces = [_ring_points(ring, arcs)]
                 for points in pieces:

@@ -25,11 +25,7 @@ def model_counts(jurisdictions) -> list[ModelCount]:
 
     Always lists the five models (zeros included), then 'varies' and 'not coded' when present.
     """
-    rows = (
-        jurisdictions.order_by()
-        .values("regime_model_slug", "regime_varies")
-        .annotate(count=Count("pk"))
-    )
+    rows = jurisdictions.order_by().values("regime_model_slug", "regime_varies").annotate(count=Count("pk"))
     tally = defaultdict(int)
     for row in rows:
         if row["regime_varies"]:
@@ -45,8 +41,21 @@ def model_counts(jurisdictions) -> list[ModelCount]:
 
 
 EXPORT_FIELDS = [
-    "slug", "name", "iso_code", "kind", "parent", "region", "legal_model", "workers", "clients",
-    "third_parties", "regime_since", "regime_began_earlier", "confidence", "last_reviewed", "sources",
+    "slug",
+    "name",
+    "iso_code",
+    "kind",
+    "parent",
+    "region",
+    "legal_model",
+    "workers",
+    "clients",
+    "third_parties",
+    "regime_since",
+    "regime_began_earlier",
+    "confidence",
+    "last_reviewed",
+    "sources",
 ]
 
 
@@ -57,7 +66,8 @@ def export_rows(jurisdictions) -> list[dict]:
     urls = defaultdict(list)
     for period_id, url in (
         RegimePeriodSource.objects.filter(regime_period_id__in=period_ids)
-        .order_by("source__url").values_list("regime_period_id", "source__url")
+        .order_by("source__url")
+        .values_list("regime_period_id", "source__url")
     ):
         urls[period_id].append(url)
     return [
@@ -142,8 +152,11 @@ def build_comparison(*, items: list[ComparisonItem]) -> Comparison:
     for item in items:
         jurisdiction = jurisdictions[item.slug]
         period = next(
-            (p for p in periods[jurisdiction.pk]
-             if p.start_date <= item.as_of and (p.end_date is None or p.end_date > item.as_of)),
+            (
+                p
+                for p in periods[jurisdiction.pk]
+                if p.start_date <= item.as_of and (p.end_date is None or p.end_date > item.as_of)
+            ),
             None,
         )
         columns.append(ComparisonColumn(item, jurisdiction, period))
@@ -163,14 +176,24 @@ def _comparison_rows(columns: list[ComparisonColumn]) -> list[ComparisonRow]:
 
     rows = [ComparisonRow("Legal model", each(model_name), group="Model")]
     for role, name in RegimePeriod.ROLE_FIELDS:
-        rows.append(ComparisonRow(role, each(lambda p, n=name: getattr(p, f"get_{n}_display")()
-                                             if not p.varies_within else "Varies within"),
-                                  group="Treatment"))
+        rows.append(
+            ComparisonRow(
+                role,
+                each(lambda p, n=name: getattr(p, f"get_{n}_display")() if not p.varies_within else "Varies within"),
+                group="Treatment",
+            )
+        )
     for name in RegimePeriod.ACTIVITY_FIELDS:
         field_ = RegimePeriod._meta.get_field(name)
         label = field_.verbose_name[:1].upper() + field_.verbose_name[1:]
-        rows.append(ComparisonRow(label, each(lambda p, n=name: getattr(p, f"get_{n}_display")()),
-                                  help=field_.help_text, group="Activities"))
+        rows.append(
+            ComparisonRow(
+                label,
+                each(lambda p, n=name: getattr(p, f"get_{n}_display")()),
+                help=field_.help_text,
+                group="Activities",
+            )
+        )
     rows.append(ComparisonRow("In force since", each(since), group="Evidence"))
     rows.append(ComparisonRow("Confidence", each(lambda p: p.get_confidence_display()), group="Evidence"))
     return rows

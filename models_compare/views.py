@@ -35,17 +35,21 @@ class HomeView(AsOfMixin, View):
     def get(self, request):
         as_of_form, as_of = self.as_of_form, self.as_of
         countries = Jurisdiction.public.roots().with_regime(as_of=as_of)
-        latest_events = (PolicyEvent.objects.public().up_to(as_of)
-                         .select_related("jurisdiction").newest_first()[:8])
+        latest_events = PolicyEvent.objects.public().up_to(as_of).select_related("jurisdiction").newest_first()[:8]
         counts = model_counts(countries)
         # The counts already list the five models in order: the map's legend reuses them.
         names = {count.slug: count.name for count in counts if count.slug in LegalModelSlug.values}
-        return render(request, "models_compare/home.html", {
-            "as_of": as_of, "as_of_form": as_of_form,
-            "counts": counts, "latest_events": latest_events,
-            "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"]),
-                             model_names=names),
-        })
+        return render(
+            request,
+            "models_compare/home.html",
+            {
+                "as_of": as_of,
+                "as_of_form": as_of_form,
+                "counts": counts,
+                "latest_events": latest_events,
+                "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"]), model_names=names),
+            },
+        )
 
 
 class BrowseView(View):
@@ -54,12 +58,16 @@ class BrowseView(View):
         if not filterset.is_valid():
             return render(request, "models_compare/browse.html", {"filter": filterset}, status=400)
         jurisdictions = filterset.qs
-        return render(request, "models_compare/browse.html", {
-            "filter": filterset,
-            "as_of": filterset.form.cleaned_data.get("as_of"),
-            "page_obj": _page(request, jurisdictions),
-            "counts": model_counts(jurisdictions),
-        })
+        return render(
+            request,
+            "models_compare/browse.html",
+            {
+                "filter": filterset,
+                "as_of": filterset.form.cleaned_data.get("as_of"),
+                "page_obj": _page(request, jurisdictions),
+                "counts": model_counts(jurisdictions),
+            },
+        )
 
 
 class ExportView(View):
@@ -72,14 +80,16 @@ class ExportView(View):
         if not filterset.is_valid():
             return HttpResponse(
                 json.dumps({"errors": filterset.errors.get_json_data()}, indent=2),
-                status=400, content_type="application/json",
+                status=400,
+                content_type="application/json",
             )
         as_of = filterset.form.cleaned_data.get("as_of") or timezone.localdate()
         rows = export_rows(filterset.qs)
         filename = f"sex-work-law-atlas-{as_of.isoformat()}.{self.format}"
         if self.format == "json":
-            body = json.dumps({"as_of": as_of.isoformat(), "count": len(rows), "results": rows},
-                              indent=2, ensure_ascii=False)
+            body = json.dumps(
+                {"as_of": as_of.isoformat(), "count": len(rows), "results": rows}, indent=2, ensure_ascii=False
+            )
             response = HttpResponse(body, content_type="application/json; charset=utf-8")
         else:
             response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -129,9 +139,15 @@ class ModelListView(AsOfMixin, View):
         models = list(LegalModel.objects.all())
         for model in models:
             model.jurisdiction_count = counts.get(model.slug, 0)
-        return render(request, "models_compare/models.html", {
-            "models": models, "as_of": as_of, "as_of_form": as_of_form,
-        })
+        return render(
+            request,
+            "models_compare/models.html",
+            {
+                "models": models,
+                "as_of": as_of,
+                "as_of_form": as_of_form,
+            },
+        )
 
 
 class ModelDetailView(AsOfMixin, View):
@@ -142,14 +158,28 @@ class ModelDetailView(AsOfMixin, View):
         if model is None:
             raise Http404("No legal model with this address.")
         as_of_form, as_of = self.as_of_form, self.as_of
-        jurisdictions = (Jurisdiction.public.with_regime(as_of=as_of)
-                         .filter(regime_model_slug=slug).select_related("parent").order_by("name"))
-        return render(request, "models_compare/model_detail.html", {
-            "model": model, "as_of": as_of, "as_of_form": as_of_form,
-            "jurisdictions": jurisdictions, "others": [m for m in models if m.pk != model.pk],
-            "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"]),
-                             model_names={m.slug: m.name for m in models}),
-        })
+        jurisdictions = (
+            Jurisdiction.public.with_regime(as_of=as_of)
+            .filter(regime_model_slug=slug)
+            .select_related("parent")
+            .order_by("name")
+        )
+        return render(
+            request,
+            "models_compare/model_detail.html",
+            {
+                "model": model,
+                "as_of": as_of,
+                "as_of_form": as_of_form,
+                "jurisdictions": jurisdictions,
+                "others": [m for m in models if m.pk != model.pk],
+                "map": world_map(
+                    as_of=as_of,
+                    explicit_date=bool(as_of_form.cleaned_data["as_of"]),
+                    model_names={m.slug: m.name for m in models},
+                ),
+            },
+        )
 
 
 class MapFragmentView(AsOfMixin, View):
@@ -157,9 +187,13 @@ class MapFragmentView(AsOfMixin, View):
 
     def get(self, request):
         as_of_form, as_of = self.as_of_form, self.as_of
-        return render(request, "components/world_map.html#live", {
-            "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"])),
-        })
+        return render(
+            request,
+            "components/world_map.html#live",
+            {
+                "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"])),
+            },
+        )
 
 
 class MapSvgView(View):
@@ -185,9 +219,14 @@ class ModelsOverTimeView(View):
 
     def get(self, request):
         data = models_over_time()
-        return render(request, "models_compare/over_time.html", {
-            "data": data, "chart": over_time_chart_svg(data),
-        })
+        return render(
+            request,
+            "models_compare/over_time.html",
+            {
+                "data": data,
+                "chart": over_time_chart_svg(data),
+            },
+        )
 
 
 class ModelsOverTimeCsvView(View):
@@ -209,9 +248,14 @@ class EventListView(View):
         )
         if not filterset.is_valid():
             return render(request, "models_compare/events.html", {"filter": filterset}, status=400)
-        return render(request, "models_compare/events.html", {
-            "filter": filterset, "page_obj": _page(request, filterset.qs),
-        })
+        return render(
+            request,
+            "models_compare/events.html",
+            {
+                "filter": filterset,
+                "page_obj": _page(request, filterset.qs),
+            },
+        )
 
 
 class EventFeed(Feed):
@@ -271,8 +315,12 @@ class ModelFeed(Feed):
         return reverse("models_compare:model", kwargs={"slug": model.slug})
 
     def items(self, model):
-        return (RegimePeriod.objects.public().filter(legal_model=model, in_force_before_start=False)
-                .select_related("jurisdiction", "legal_model").order_by("-start_date")[:50])
+        return (
+            RegimePeriod.objects.public()
+            .filter(legal_model=model, in_force_before_start=False)
+            .select_related("jurisdiction", "legal_model")
+            .order_by("-start_date")[:50]
+        )
 
     def item_title(self, period):
         return f"{period.jurisdiction.name}: {period.legal_model.name} from {period.start_date:%d %B %Y}"
@@ -294,8 +342,9 @@ class JurisdictionDetailView(AsOfMixin, View):
         as_of_form = self.as_of_form
         # Staff may preview drafts (?preview=1); everyone else sees published records only.
         preview = request.user.is_staff and request.GET.get("preview") == "1"
-        page = jurisdiction_selectors.jurisdiction_page(slug=slug, as_of=as_of_form.date(), preview=preview,
-                                                        explicit_date=bool(as_of_form.cleaned_data["as_of"]))
+        page = jurisdiction_selectors.jurisdiction_page(
+            slug=slug, as_of=as_of_form.date(), preview=preview, explicit_date=bool(as_of_form.cleaned_data["as_of"])
+        )
         return render(request, "jurisdictions/detail.html", {"page": page, "as_of_form": as_of_form})
 
 

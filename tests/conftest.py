@@ -12,14 +12,21 @@ def sweden(db):
 
     country = JurisdictionFactory(name="Sweden", slug="sweden", iso_code="SE")
     RegimePeriodFactory(
-        jurisdiction=country, legal_model=legal_model("partial_criminalization"),
-        start_date=datetime.date(1990, 1, 1), end_date=datetime.date(1999, 1, 1),
-        in_force_before_start=True, treatment_of_workers="legal",
-        treatment_of_clients="legal", treatment_of_third_parties="criminalized",
+        jurisdiction=country,
+        legal_model=legal_model("partial_criminalization"),
+        start_date=datetime.date(1990, 1, 1),
+        end_date=datetime.date(1999, 1, 1),
+        in_force_before_start=True,
+        treatment_of_workers="legal",
+        treatment_of_clients="legal",
+        treatment_of_third_parties="criminalized",
     )
     RegimePeriodFactory(
-        jurisdiction=country, legal_model=legal_model("nordic"),
-        start_date=datetime.date(1999, 1, 1), treatment_of_workers="legal",
-        treatment_of_clients="criminalized", treatment_of_third_parties="criminalized",
+        jurisdiction=country,
+        legal_model=legal_model("nordic"),
+        start_date=datetime.date(1999, 1, 1),
+        treatment_of_workers="legal",
+        treatment_of_clients="criminalized",
+        treatment_of_third_parties="criminalized",
     )
     return country

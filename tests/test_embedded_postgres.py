@@ -28,8 +28,9 @@ def cluster():
 
 
 def server_answers(cluster: EmbeddedPostgres) -> int:
-    with psycopg.connect(host=str(cluster.socket_dir), port=cluster.port, user="postgres",
-                         dbname="atlas") as connection:
+    with psycopg.connect(
+        host=str(cluster.socket_dir), port=cluster.port, user="postgres", dbname="atlas"
+    ) as connection:
         return connection.execute("SELECT 1 + 1").fetchone()[0]
 
 
@@ -43,8 +44,9 @@ def test_starts_from_an_empty_directory_and_creates_the_database(cluster):
 
 def test_listens_on_a_unix_socket_only(cluster):
     cluster.ensure_running()
-    with psycopg.connect(host=str(cluster.socket_dir), port=cluster.port, user="postgres",
-                         dbname="atlas") as connection:
+    with psycopg.connect(
+        host=str(cluster.socket_dir), port=cluster.port, user="postgres", dbname="atlas"
+    ) as connection:
         assert connection.execute("SHOW listen_addresses").fetchone()[0] == ""
 
 
@@ -106,8 +108,9 @@ def test_manage_py_prints_one_line_instead_of_a_traceback(cluster, command):
     (cluster.data_dir / "stray-file").write_text("x")
     env = {**os.environ, "ATLAS_PG_DIR": str(cluster.base_dir), "ATLAS_PG_PORT": "54329"}
     env.pop("DATABASE_URL", None)
-    result = subprocess.run([sys.executable, "manage.py", *command], cwd=PROJECT,
-                            env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *command], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0

@@ -24,10 +24,13 @@ def imported_modules(package: str) -> dict[str, set[str]]:
     return found
 
 
-@pytest.mark.parametrize(("package", "forbidden"), [
-    ("jurisdictions", ("models_compare",)),
-    ("config", ("jurisdictions", "models_compare")),
-])
+@pytest.mark.parametrize(
+    ("package", "forbidden"),
+    [
+        ("jurisdictions", ("models_compare",)),
+        ("config", ("jurisdictions", "models_compare")),
+    ],
+)
 def test_no_import_against_the_layers(package, forbidden):
     offending = {
         path: sorted(name for name in names if name.split(".")[0] in forbidden)

@@ -17,8 +17,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
@@ -86,32 +91,64 @@ def atlas(transactional_db):
 
     sweden = JurisdictionFactory(name="Sweden", slug="sweden", iso_code="SE")
     RegimePeriodFactory(
-        jurisdiction=sweden, legal_model=legal_model("partial_criminalization"),
-        start_date=D(1990, 1, 1), end_date=D(1999, 1, 1), in_force_before_start=True,
-        treatment_of_workers="legal", treatment_of_clients="legal", treatment_of_third_parties="criminalized",
-    )
-    sweden_law = PolicyEventFactory(jurisdiction=sweden, slug="se-1999-in-force", date=D(1999, 1, 1),
-                                    title="The Swedish Sex Purchase Act comes into force")
-    RegimePeriodFactory(
-        jurisdiction=sweden, legal_model=legal_model("nordic"), start_date=D(1999, 1, 1),
-        enacted_by=sweden_law, treatment_of_workers="legal", treatment_of_clients="criminalized",
+        jurisdiction=sweden,
+        legal_model=legal_model("partial_criminalization"),
+        start_date=D(1990, 1, 1),
+        end_date=D(1999, 1, 1),
+        in_force_before_start=True,
+        treatment_of_workers="legal",
+        treatment_of_clients="legal",
         treatment_of_third_parties="criminalized",
     )
-    nz = JurisdictionFactory(name="New Zealand", slug="new-zealand", iso_code="NZ", region="oceania",
-                             subregion="Australia and New Zealand")
-    RegimePeriodFactory(jurisdiction=nz, legal_model=legal_model("partial_criminalization"),
-                        start_date=D(1990, 1, 1), end_date=D(2003, 6, 28), in_force_before_start=True,
-                        treatment_of_workers="partially_criminalized", treatment_of_third_parties="criminalized")
-    nz_law = PolicyEventFactory(jurisdiction=nz, slug="nz-pra-in-force", date=D(2003, 6, 28),
-                                title="The Prostitution Reform Act 2003 comes into force",
-                                description="Sex work is decriminalised; brothel operators need a certificate.")
-    RegimePeriodFactory(jurisdiction=nz, start_date=D(2003, 6, 28), enacted_by=nz_law,
-                        treatment_of_third_parties="regulated", brothels="regulated")
-    netherlands = JurisdictionFactory(name="Netherlands", slug="netherlands", iso_code="NL",
-                                      subregion="Western Europe")
-    RegimePeriodFactory(jurisdiction=netherlands, legal_model=legal_model("legalization"),
-                        start_date=D(2000, 10, 1), treatment_of_workers="regulated",
-                        treatment_of_clients="legal", treatment_of_third_parties="regulated")
+    sweden_law = PolicyEventFactory(
+        jurisdiction=sweden,
+        slug="se-1999-in-force",
+        date=D(1999, 1, 1),
+        title="The Swedish Sex Purchase Act comes into force",
+    )
+    RegimePeriodFactory(
+        jurisdiction=sweden,
+        legal_model=legal_model("nordic"),
+        start_date=D(1999, 1, 1),
+        enacted_by=sweden_law,
+        treatment_of_workers="legal",
+        treatment_of_clients="criminalized",
+        treatment_of_third_parties="criminalized",
+    )
+    nz = JurisdictionFactory(
+        name="New Zealand", slug="new-zealand", iso_code="NZ", region="oceania", subregion="Australia and New Zealand"
+    )
+    RegimePeriodFactory(
+        jurisdiction=nz,
+        legal_model=legal_model("partial_criminalization"),
+        start_date=D(1990, 1, 1),
+        end_date=D(2003, 6, 28),
+        in_force_before_start=True,
+        treatment_of_workers="partially_criminalized",
+        treatment_of_third_parties="criminalized",
+    )
+    nz_law = PolicyEventFactory(
+        jurisdiction=nz,
+        slug="nz-pra-in-force",
+        date=D(2003, 6, 28),
+        title="The Prostitution Reform Act 2003 comes into force",
+        description="Sex work is decriminalised; brothel operators need a certificate.",
+    )
+    RegimePeriodFactory(
+        jurisdiction=nz,
+        start_date=D(2003, 6, 28),
+        enacted_by=nz_law,
+        treatment_of_third_parties="regulated",
+        brothels="regulated",
+    )
+    netherlands = JurisdictionFactory(name="Netherlands", slug="netherlands", iso_code="NL", subregion="Western Europe")
+    RegimePeriodFactory(
+        jurisdiction=netherlands,
+        legal_model=legal_model("legalization"),
+        start_date=D(2000, 10, 1),
+        treatment_of_workers="regulated",
+        treatment_of_clients="legal",
+        treatment_of_third_parties="regulated",
+    )
     load_dataset(read_dataset(BASIC))
     return {"sweden": sweden, "new-zealand": nz, "netherlands": netherlands}
-

@@ -25,12 +25,12 @@ def blocking_axe_problems(results) -> list[str]:
     """Serious or critical axe violations, and serious or critical "needs review" results
     (e.g. aria-describedby pointing at a missing id), as readable lines."""
     response = results.response
-    found = [*response["violations"],
-             *(r for r in response.get("incomplete", []) if r["id"] not in UNDECIDABLE)]
+    found = [*response["violations"], *(r for r in response.get("incomplete", []) if r["id"] not in UNDECIDABLE)]
     return [
         f"{rule['id']} ({rule['impact']}): {rule['help']} — "
         + "; ".join(" ".join(map(str, node["target"])) for node in rule["nodes"][:5])
-        for rule in found if rule["impact"] in BLOCKING_IMPACTS
+        for rule in found
+        if rule["impact"] in BLOCKING_IMPACTS
     ]
 
 

@@ -20,8 +20,13 @@ from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 ROOT = Path(__file__).resolve().parents[2]
 WIDTHS = {"desktop": 1280, "phone": 375}
@@ -47,10 +52,16 @@ def main(argv=None) -> int:
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "screenshots")
     parser.add_argument("--chromium", default=CHROMIUM)
-    parser.add_argument("--axe", action="store_true",
-                        help="also run axe-core on each page and list serious and critical problems")
-    parser.add_argument("--page", action="append", default=[], metavar="NAME=/PATH",
-                        help="shoot this page instead of the defaults (repeatable)")
+    parser.add_argument(
+        "--axe", action="store_true", help="also run axe-core on each page and list serious and critical problems"
+    )
+    parser.add_argument(
+        "--page",
+        action="append",
+        default=[],
+        metavar="NAME=/PATH",
+        help="shoot this page instead of the defaults (repeatable)",
+    )
     args = parser.parse_args(argv)
     pages = dict(item.split("=", 1) for item in args.page) if args.page else PAGES
     args.out.mkdir(parents=True, exist_ok=True)
@@ -64,8 +75,9 @@ def main(argv=None) -> int:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
         for label, width in WIDTHS.items():
-            context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB",
-                                          is_mobile=width < 500, has_touch=width < 500)
+            context = browser.new_context(
+                viewport={"width": width, "height": 900}, locale="en-GB", is_mobile=width < 500, has_touch=width < 500
+            )
             page = context.new_page()
             for name, path in pages.items():
                 response = page.goto(base + path)
@@ -81,8 +93,7 @@ def main(argv=None) -> int:
                         if rule["impact"] in {"serious", "critical"}:
                             targets = "; ".join(" ".join(map(str, n["target"])) for n in rule["nodes"][:5])
                             problems.append(f"axe: {name} at {width} px: {rule['id']} ({rule['impact']}) {targets}")
-                print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: "
-                      f"HTTP {status}{note}")
+                print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: HTTP {status}{note}")
             context.close()
         browser.close()
     for problem in problems:

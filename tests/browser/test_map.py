@@ -47,7 +47,8 @@ def test_year_slider_redraws_the_map_and_keeps_the_url(page, live_server, atlas)
     slider.fill("1998")
     expect(page).to_have_url(re.compile(r"\?as_of=1998-12-31$"))
     expect(page.locator("#world-map svg a[aria-label^='Sweden']")).to_have_attribute(
-        "aria-label", re.compile(r"Partial criminalisation"))
+        "aria-label", re.compile(r"Partial criminalisation")
+    )
     expect(page.locator(".map-years a[aria-current]")).to_have_text("1998")
 
 
@@ -59,5 +60,6 @@ def test_year_links_work_without_javascript(browser, browser_context_args, live_
     page.locator(".map-years").get_by_role("link", name="2000", exact=True).click()
     expect(page).to_have_url(re.compile(r"as_of=2000-12-31"))
     expect(page.locator("#world-map svg a[aria-label^='Sweden']")).to_have_attribute(
-        "aria-label", re.compile(r"Nordic model"))
+        "aria-label", re.compile(r"Nordic model")
+    )
     context.close()

@@ -18,8 +18,9 @@ OVERFLOWING = """(limit) => [...document.querySelectorAll('body *')]
 
 @pytest.fixture
 def phone(browser, browser_context_args):
-    context = browser.new_context(**{**browser_context_args, "viewport": PHONE, "is_mobile": True,
-                                     "has_touch": True, "device_scale_factor": 1})
+    context = browser.new_context(
+        **{**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 1}
+    )
     yield context.new_page()
     context.close()
 

@@ -23,9 +23,13 @@ D = datetime.date
 
 def period_values(jurisdiction, start, end=None, **overrides):
     values = {
-        "jurisdiction": jurisdiction, "legal_model": legal_model("nordic"),
-        "start_date": start, "end_date": end, "treatment_of_workers": "legal",
-        "treatment_of_clients": "criminalized", "treatment_of_third_parties": "criminalized",
+        "jurisdiction": jurisdiction,
+        "legal_model": legal_model("nordic"),
+        "start_date": start,
+        "end_date": end,
+        "treatment_of_workers": "legal",
+        "treatment_of_clients": "criminalized",
+        "treatment_of_third_parties": "criminalized",
         "status": "published",
     }
     values.update(overrides)

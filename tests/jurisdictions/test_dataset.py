@@ -37,7 +37,10 @@ def test_covers_the_required_units(dataset):
     # Sixteen counties and Carson City; Clark and Washoe may not license brothels.
     assert len(nevada_counties) == 17 and {"clark-county-nevada", "washoe-county-nevada"} <= nevada_counties
     assert {r.slug for r in dataset.jurisdictions.values() if r.parent_slug == "united-kingdom"} == {
-        "england-and-wales", "scotland", "northern-ireland"}
+        "england-and-wales",
+        "scotland",
+        "northern-ireland",
+    }
     australia = [r for r in dataset.jurisdictions.values() if r.parent_slug == "australia"]
     assert len(australia) == 8
 
@@ -50,20 +53,37 @@ def test_every_record_cites_a_source_and_states_its_confidence(dataset):
         assert event.citations, event.origin
 
 
-@pytest.mark.parametrize("slug,year,model", [
-    ("sweden", 1998, "partial_criminalization"), ("sweden", 1999, "nordic"),
-    ("norway", 2009, "nordic"), ("netherlands", 2001, "legalization"),
-    ("new-zealand", 2002, "partial_criminalization"), ("new-zealand", 2004, "decriminalization"),
-    ("canada", 2015, "nordic"), ("france", 2017, "nordic"), ("ireland", 2018, "nordic"),
-    ("belgium", 2021, "partial_criminalization"), ("belgium", 2023, "decriminalization"),
-    ("northern-ireland", 2016, "nordic"), ("england-and-wales", 2020, "partial_criminalization"),
-    ("united-states", 2020, "varies"), ("nevada", 2020, "varies"), ("clark-county-nevada", 2020, "criminalization"),
-    ("storey-county-nevada", 2020, "legalization"), ("maine", 2024, "nordic"), ("maine", 2022, "criminalization"),
-    ("israel", 2021, "nordic"), ("india", 2020, "partial_criminalization"),
-    ("germany", 2018, "legalization"), ("queensland", 2025, "decriminalization"),
-    ("victoria", 2024, "decriminalization"), ("new-south-wales", 2000, "decriminalization"),
-    ("northern-territory", 2021, "decriminalization"),
-])
+@pytest.mark.parametrize(
+    "slug,year,model",
+    [
+        ("sweden", 1998, "partial_criminalization"),
+        ("sweden", 1999, "nordic"),
+        ("norway", 2009, "nordic"),
+        ("netherlands", 2001, "legalization"),
+        ("new-zealand", 2002, "partial_criminalization"),
+        ("new-zealand", 2004, "decriminalization"),
+        ("canada", 2015, "nordic"),
+        ("france", 2017, "nordic"),
+        ("ireland", 2018, "nordic"),
+        ("belgium", 2021, "partial_criminalization"),
+        ("belgium", 2023, "decriminalization"),
+        ("northern-ireland", 2016, "nordic"),
+        ("england-and-wales", 2020, "partial_criminalization"),
+        ("united-states", 2020, "varies"),
+        ("nevada", 2020, "varies"),
+        ("clark-county-nevada", 2020, "criminalization"),
+        ("storey-county-nevada", 2020, "legalization"),
+        ("maine", 2024, "nordic"),
+        ("maine", 2022, "criminalization"),
+        ("israel", 2021, "nordic"),
+        ("india", 2020, "partial_criminalization"),
+        ("germany", 2018, "legalization"),
+        ("queensland", 2025, "decriminalization"),
+        ("victoria", 2024, "decriminalization"),
+        ("new-south-wales", 2000, "decriminalization"),
+        ("northern-territory", 2021, "decriminalization"),
+    ],
+)
 def test_landmark_reforms_are_coded(dataset, slug, year, model):
     import datetime
 

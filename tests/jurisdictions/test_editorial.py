@@ -42,14 +42,26 @@ def reviewer(client, roles):
 
 def period_post(jurisdiction, start, source, **extra):
     data = {
-        "jurisdiction": jurisdiction.pk, "start_date": start, "end_date": "",
-        "legal_model": legal_model("decriminalization").pk, "treatment_of_workers": "legal",
-        "treatment_of_clients": "legal", "treatment_of_third_parties": "legal",
-        "street_work": "lawful", "indoor_work_alone": "lawful", "working_together": "lawful",
-        "brothels": "regulated", "advertising": "unknown", "registration": "not_required",
-        "health_checks": "not_required", "confidence": "high", "notes": "",
-        "citations-TOTAL_FORMS": "1", "citations-INITIAL_FORMS": "0",
-        "citations-0-source": source.pk if source else "", "citations-0-pinpoint": "",
+        "jurisdiction": jurisdiction.pk,
+        "start_date": start,
+        "end_date": "",
+        "legal_model": legal_model("decriminalization").pk,
+        "treatment_of_workers": "legal",
+        "treatment_of_clients": "legal",
+        "treatment_of_third_parties": "legal",
+        "street_work": "lawful",
+        "indoor_work_alone": "lawful",
+        "working_together": "lawful",
+        "brothels": "regulated",
+        "advertising": "unknown",
+        "registration": "not_required",
+        "health_checks": "not_required",
+        "confidence": "high",
+        "notes": "",
+        "citations-TOTAL_FORMS": "1",
+        "citations-INITIAL_FORMS": "0",
+        "citations-0-source": source.pk if source else "",
+        "citations-0-pinpoint": "",
     }
     data.update(extra)
     return data
@@ -58,8 +70,10 @@ def period_post(jurisdiction, start, source, **extra):
 class TestRoles:
     def test_editor_adds_a_period_as_a_draft_even_if_asking_to_publish(self, editor):
         country, source = JurisdictionFactory(), SourceFactory()
-        response = editor.post(reverse("admin:jurisdictions_regimeperiod_add"),
-                               period_post(country, "2022-06-01", source, status="published"))
+        response = editor.post(
+            reverse("admin:jurisdictions_regimeperiod_add"),
+            period_post(country, "2022-06-01", source, status="published"),
+        )
         assert response.status_code == 302
         assert country.regime_periods.get().status == "draft"
 
@@ -76,20 +90,30 @@ class TestRoles:
 
     def test_editor_cannot_publish_through_the_action(self, editor):
         period = RegimePeriodFactory(status="draft")
-        editor.post(reverse("admin:jurisdictions_regimeperiod_changelist"),
-                    {"action": "publish_selected", "_selected_action": [period.pk]})
+        editor.post(
+            reverse("admin:jurisdictions_regimeperiod_changelist"),
+            {"action": "publish_selected", "_selected_action": [period.pk]},
+        )
         period.refresh_from_db()
         assert period.status == "draft"
 
     def test_reviewer_publishes_and_the_public_sees_it(self, reviewer, client):
         country = JurisdictionFactory(slug="ruritania", name="Ruritania")
-        old = RegimePeriodFactory(jurisdiction=country, start_date=D(1990, 1, 1),
-                                  legal_model=legal_model("criminalization"), treatment_of_workers="criminalized",
-                                  treatment_of_clients="criminalized", treatment_of_third_parties="criminalized")
+        old = RegimePeriodFactory(
+            jurisdiction=country,
+            start_date=D(1990, 1, 1),
+            legal_model=legal_model("criminalization"),
+            treatment_of_workers="criminalized",
+            treatment_of_clients="criminalized",
+            treatment_of_third_parties="criminalized",
+        )
         draft = RegimePeriodFactory(jurisdiction=country, start_date=D(2022, 6, 1), status="draft")
         assert client.get("/jurisdictions/ruritania/").context["page"].current == old
-        response = reviewer.post(reverse("admin:jurisdictions_regimeperiod_changelist"),
-                                 {"action": "publish_selected", "_selected_action": [draft.pk]}, follow=True)
+        response = reviewer.post(
+            reverse("admin:jurisdictions_regimeperiod_changelist"),
+            {"action": "publish_selected", "_selected_action": [draft.pk]},
+            follow=True,
+        )
         assert "Published 1 record" in response.content.decode()
         old.refresh_from_db()
         assert old.end_date == D(2022, 6, 1)
@@ -137,8 +161,10 @@ class TestDraftsArePrivate:
 
     def test_reviewer_publishes_a_jurisdiction(self, reviewer, client):
         draft = JurisdictionFactory(slug="atlantis", status="draft")
-        reviewer.post(reverse("admin:jurisdictions_jurisdiction_changelist"),
-                      {"action": "publish_selected", "_selected_action": [draft.pk]})
+        reviewer.post(
+            reverse("admin:jurisdictions_jurisdiction_changelist"),
+            {"action": "publish_selected", "_selected_action": [draft.pk]},
+        )
         assert client.get("/jurisdictions/atlantis/").status_code == 200
 
     def test_preview_is_ignored_for_the_public(self, client):
@@ -150,23 +176,28 @@ class TestDraftsArePrivate:
 class TestOverlapOffer:
     def test_overlap_offers_to_end_the_current_period(self, admin_client):
         country, source = JurisdictionFactory(), SourceFactory()
-        RegimePeriodFactory(jurisdiction=country, start_date=D(1990, 1, 1),
-                            legal_model=legal_model("partial_criminalization"),
-                            treatment_of_workers="partially_criminalized")
+        RegimePeriodFactory(
+            jurisdiction=country,
+            start_date=D(1990, 1, 1),
+            legal_model=legal_model("partial_criminalization"),
+            treatment_of_workers="partially_criminalized",
+        )
         url = reverse("admin:jurisdictions_regimeperiod_add")
         response = admin_client.post(url, period_post(country, "2022-06-01", source, status="published"))
         assert response.status_code == 200
         assert "Tick this box to end it then" in response.content.decode()
-        response = admin_client.post(url, period_post(country, "2022-06-01", source, status="published",
-                                                      end_replaced="on"))
+        response = admin_client.post(
+            url, period_post(country, "2022-06-01", source, status="published", end_replaced="on")
+        )
         assert response.status_code == 302
         periods = list(country.regime_periods.order_by("start_date").values_list("start_date", "end_date"))
         assert periods == [(D(1990, 1, 1), D(2022, 6, 1)), (D(2022, 6, 1), None)]
 
     def test_missing_source_is_a_form_error(self, admin_client):
         country = JurisdictionFactory()
-        response = admin_client.post(reverse("admin:jurisdictions_regimeperiod_add"),
-                                     period_post(country, "2022-06-01", None))
+        response = admin_client.post(
+            reverse("admin:jurisdictions_regimeperiod_add"), period_post(country, "2022-06-01", None)
+        )
         assert response.status_code == 200
         assert "Cite at least one source" in response.content.decode()
         assert not country.regime_periods.exists()
@@ -195,8 +226,10 @@ class TestHistory:
 
     def test_bulk_action_and_queryset_update_are_recorded(self, reviewer):
         period = RegimePeriodFactory(status="draft")
-        reviewer.post(reverse("admin:jurisdictions_regimeperiod_changelist"),
-                      {"action": "publish_selected", "_selected_action": [period.pk]})
+        reviewer.post(
+            reverse("admin:jurisdictions_regimeperiod_changelist"),
+            {"action": "publish_selected", "_selected_action": [period.pk]},
+        )
         RegimePeriod.objects.filter(pk=period.pk).update(notes="changed by a queryset update")
         statuses = [(v.pgh_label, v.status, v.notes) for v in self.history_of(period)]
         assert statuses[-2][:2] == ("update", "published")
@@ -221,8 +254,10 @@ class TestHistory:
 
         history = apps.get_model("jurisdictions", "SourceHistory")
         deletion = history.objects.get(pgh_obj_id=pk, pgh_label="delete")
-        reviewer.post(reverse("admin:jurisdictions_sourcehistory_changelist"),
-                      {"action": "restore_version", "_selected_action": [deletion.pk]})
+        reviewer.post(
+            reverse("admin:jurisdictions_sourcehistory_changelist"),
+            {"action": "restore_version", "_selected_action": [deletion.pk]},
+        )
         assert Source.objects.get(pk=pk).title == "Deleted by mistake"
 
     def test_editors_cannot_restore(self, editor):
@@ -230,8 +265,10 @@ class TestHistory:
         source.title = "Changed"
         source.save()
         original = source.history.order_by("pgh_id").first()
-        editor.post(reverse("admin:jurisdictions_sourcehistory_changelist"),
-                    {"action": "restore_version", "_selected_action": [original.pk]})
+        editor.post(
+            reverse("admin:jurisdictions_sourcehistory_changelist"),
+            {"action": "restore_version", "_selected_action": [original.pk]},
+        )
         source.refresh_from_db()
         assert source.title == "Changed"
 
@@ -260,16 +297,21 @@ class TestConcurrentEdits:
 
 class TestImport:
     def upload(self, client, csv_text):
-        return client.post(reverse("admin:jurisdictions_source_import"), {
-            "import_file": SimpleUploadedFile("sources.csv", csv_text.encode(), content_type="text/csv"),
-            "format": "0",
-        })
+        return client.post(
+            reverse("admin:jurisdictions_source_import"),
+            {
+                "import_file": SimpleUploadedFile("sources.csv", csv_text.encode(), content_type="text/csv"),
+                "format": "0",
+            },
+        )
 
     def test_dry_run_previews_changes_without_writing(self, reviewer):
         SourceFactory(slug="existing", title="Existing", url="https://example.org/existing")
-        csv_text = ("slug,title,url,publisher,kind,published_on,accessed_on,notes\n"
-                    "new-act,New Act,https://example.org/new,,statute,,,\n"
-                    "existing,Existing (renamed),https://example.org/existing,,statute,,,\n")
+        csv_text = (
+            "slug,title,url,publisher,kind,published_on,accessed_on,notes\n"
+            "new-act,New Act,https://example.org/new,,statute,,,\n"
+            "existing,Existing (renamed),https://example.org/existing,,statute,,,\n"
+        )
         response = self.upload(reviewer, csv_text)
         body = response.content.decode()
         assert response.status_code == 200
@@ -281,18 +323,22 @@ class TestImport:
         assert Source.objects.get(slug="existing").title == "Existing"
 
     def test_every_row_error_is_listed_and_nothing_changes(self, reviewer):
-        csv_text = ("slug,title,url,publisher,kind,published_on,accessed_on,notes\n"
-                    "good-row,Fine,https://example.org/fine,,statute,,,\n"
-                    "bad-kind,Bad kind,https://example.org/bad,,rumour,,,\n"
-                    "bad-date,Bad date,https://example.org/date,,statute,2003-02-30,,\n")
+        csv_text = (
+            "slug,title,url,publisher,kind,published_on,accessed_on,notes\n"
+            "good-row,Fine,https://example.org/fine,,statute,,,\n"
+            "bad-kind,Bad kind,https://example.org/bad,,rumour,,,\n"
+            "bad-date,Bad date,https://example.org/date,,statute,2003-02-30,,\n"
+        )
         response = self.upload(reviewer, csv_text)
         body = response.content.decode()
         assert "rumour" in body and ("2003-02-30" in body or "valid date" in body)
         assert not Source.objects.filter(slug__in=["good-row", "bad-kind", "bad-date"]).exists()
 
     def test_confirmed_import_is_recorded_in_history(self, reviewer):
-        csv_text = ("slug,title,url,publisher,kind,published_on,accessed_on,notes\n"
-                    "imported-act,Imported Act,https://example.org/imported,,statute,,,\n")
+        csv_text = (
+            "slug,title,url,publisher,kind,published_on,accessed_on,notes\n"
+            "imported-act,Imported Act,https://example.org/imported,,statute,,,\n"
+        )
         response = self.upload(reviewer, csv_text)
         confirm = response.context["confirm_form"]
         data = {name: confirm[name].value() for name in confirm.fields}
@@ -304,23 +350,29 @@ class TestImport:
     def test_editor_imported_events_arrive_as_drafts(self, editor):
         country = JurisdictionFactory(slug="ruritania")
         SourceFactory()
-        csv_text = ("slug,jurisdiction,date,date_precision,kind,title,description,confidence,needs_review,notes,status\n"
-                    "ruritania-reform,ruritania,2024-01-01,year,law_passed,Reform,,medium,0,,published\n")
-        response = editor.post(reverse("admin:jurisdictions_policyevent_import"), {
-            "import_file": SimpleUploadedFile("events.csv", csv_text.encode(), content_type="text/csv"),
-            "format": "0",
-        })
+        csv_text = (
+            "slug,jurisdiction,date,date_precision,kind,title,description,confidence,needs_review,notes,status\n"
+            "ruritania-reform,ruritania,2024-01-01,year,law_passed,Reform,,medium,0,,published\n"
+        )
+        response = editor.post(
+            reverse("admin:jurisdictions_policyevent_import"),
+            {
+                "import_file": SimpleUploadedFile("events.csv", csv_text.encode(), content_type="text/csv"),
+                "format": "0",
+            },
+        )
         confirm = response.context["confirm_form"]
-        editor.post(reverse("admin:jurisdictions_policyevent_process_import"),
-                    {name: confirm[name].value() for name in confirm.fields})
+        editor.post(
+            reverse("admin:jurisdictions_policyevent_process_import"),
+            {name: confirm[name].value() for name in confirm.fields},
+        )
         assert PolicyEvent.objects.get(slug="ruritania-reform", jurisdiction=country).status == "draft"
 
 
 class TestReviewQueue:
     def test_admin_index_counts_what_needs_review(self, admin_client):
         stale = JurisdictionFactory(name="Stale", last_reviewed=D(2020, 1, 1))
-        RegimePeriodFactory(jurisdiction=JurisdictionFactory(name="Unsure", last_reviewed=D.today()),
-                            confidence="low")
+        RegimePeriodFactory(jurisdiction=JurisdictionFactory(name="Unsure", last_reviewed=D.today()), confidence="low")
         JurisdictionFactory(name="Fresh", last_reviewed=D.today())
         body = admin_client.get(reverse("admin:index")).content.decode()
         assert "Review queue" in body

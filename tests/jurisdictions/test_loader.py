@@ -74,16 +74,21 @@ def test_moving_a_reform_date_rewrites_adjacent_periods(dataset_dir):
     text = (dataset_dir / "federation.yaml").read_text().replace("1995-07-01", "1996-01-01")
     (dataset_dir / "federation.yaml").write_text(text)
     load_dataset(read_dataset(dataset_dir))
-    starts = list(RegimePeriod.objects.filter(jurisdiction__slug="province")
-                  .order_by("start_date").values_list("start_date", "end_date"))
-    assert starts == [(datetime.date(1990, 1, 1), datetime.date(1996, 1, 1)),
-                      (datetime.date(1996, 1, 1), None)]
+    starts = list(
+        RegimePeriod.objects.filter(jurisdiction__slug="province")
+        .order_by("start_date")
+        .values_list("start_date", "end_date")
+    )
+    assert starts == [(datetime.date(1990, 1, 1), datetime.date(1996, 1, 1)), (datetime.date(1996, 1, 1), None)]
 
 
 def test_removed_citation_is_removed(dataset_dir):
     load_dataset(read_dataset(dataset_dir))
-    edit(dataset_dir / "federation.yaml", "        sources: [federation-act]\n      - start: 1995",
-         "        sources: [province-reform-act]\n      - start: 1995")
+    edit(
+        dataset_dir / "federation.yaml",
+        "        sources: [federation-act]\n      - start: 1995",
+        "        sources: [province-reform-act]\n      - start: 1995",
+    )
     load_dataset(read_dataset(dataset_dir))
     period = RegimePeriod.objects.get(jurisdiction__slug="province", start_date=datetime.date(1990, 1, 1))
     assert [s.slug for s in period.sources.all()] == ["province-reform-act"]
@@ -132,8 +137,11 @@ def test_command_refuses_a_broken_dataset_without_writing(dataset_dir):
 def test_validation_requires_low_confidence_for_encyclopedia_only_records(dataset_dir):
     from jurisdictions.validation import validate_dataset
 
-    edit(dataset_dir / "federation.yaml", "https://legislation.example.org/province-reform-act",
-         "https://en.wikipedia.org/wiki/Province_Reform_Act")
+    edit(
+        dataset_dir / "federation.yaml",
+        "https://legislation.example.org/province-reform-act",
+        "https://en.wikipedia.org/wiki/Province_Reform_Act",
+    )
     problems = validate_dataset(read_dataset(dataset_dir), today=datetime.date(2026, 1, 1))
     assert any("encyclopedia pages only" in problem and "periods[1]" in problem for problem in problems)
     assert any("encyclopedia pages only" in problem and "events[0]" in problem for problem in problems)

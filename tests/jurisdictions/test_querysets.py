@@ -39,8 +39,12 @@ class TestWithRegime:
 
     def test_varies_is_annotated(self):
         RegimePeriodFactory(
-            jurisdiction=JurisdictionFactory(slug="federation"), legal_model=None, varies_within=True,
-            treatment_of_workers="", treatment_of_clients="", treatment_of_third_parties="",
+            jurisdiction=JurisdictionFactory(slug="federation"),
+            legal_model=None,
+            varies_within=True,
+            treatment_of_workers="",
+            treatment_of_clients="",
+            treatment_of_third_parties="",
             start_date=D(1990, 1, 1),
         )
         federation = regime_of("federation", D(2000, 1, 1))
@@ -104,6 +108,10 @@ class TestChangedSince:
 
     def test_a_period_ending_after_the_date_counts(self):
         country = JurisdictionFactory()
-        RegimePeriodFactory(jurisdiction=country, start_date=D(1990, 1, 1), end_date=D(2022, 6, 1),
-                            legal_model=legal_model("partial_criminalization"))
+        RegimePeriodFactory(
+            jurisdiction=country,
+            start_date=D(1990, 1, 1),
+            end_date=D(2022, 6, 1),
+            legal_model=legal_model("partial_criminalization"),
+        )
         assert list(Jurisdiction.objects.changed_since(D(2022, 1, 1))) == [country]

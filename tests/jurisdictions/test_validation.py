@@ -38,35 +38,45 @@ def test_statute_citations_name_their_section(dataset_dir):
     # In the sample data the federation's period and the province's first period cite a statute
     # without a section and are not flagged low confidence and for review.
     found = matching(problems(dataset_dir), "without naming the section or article")
-    assert [p.split(": ")[1] for p in found] == ["jurisdictions[0].periods[0]",
-                                                 "jurisdictions[1].periods[0]"]
+    assert [p.split(": ")[1] for p in found] == ["jurisdictions[0].periods[0]", "jurisdictions[1].periods[0]"]
     edit(dataset_dir / "federation.yaml", "title: Federation Act", "title: Federation Act, s 12")
     assert matching(problems(dataset_dir), "without naming the section or article") == []
 
 
 def test_a_pinpoint_satisfies_the_section_rule(dataset_dir):
-    edit(dataset_dir / "federation.yaml", "        model: varies\n        sources: [federation-act]",
-         "        model: varies\n        sources:\n          - key: federation-act\n            pinpoint: art. 3")
+    edit(
+        dataset_dir / "federation.yaml",
+        "        model: varies\n        sources: [federation-act]",
+        "        model: varies\n        sources:\n          - key: federation-act\n            pinpoint: art. 3",
+    )
     found = matching(problems(dataset_dir), "without naming the section or article")
     assert [p.split(": ")[1] for p in found] == ["jurisdictions[1].periods[0]"]
 
 
 def test_an_unidentified_section_is_allowed_only_when_the_period_admits_it(dataset_dir):
-    edit(dataset_dir / "federation.yaml", "        third_parties: criminalized\n        sources: [federation-act]",
-         "        third_parties: criminalized\n        confidence: low\n        needs_review: true\n"
-         "        notes: The section was not identified.\n        sources: [federation-act]")
+    edit(
+        dataset_dir / "federation.yaml",
+        "        third_parties: criminalized\n        sources: [federation-act]",
+        "        third_parties: criminalized\n        confidence: low\n        needs_review: true\n"
+        "        notes: The section was not identified.\n        sources: [federation-act]",
+    )
     found = matching(problems(dataset_dir), "without naming the section or article")
     assert [p.split(": ")[1] for p in found] == ["jurisdictions[0].periods[0]"]
 
 
 def test_in_force_on_the_day_of_passage_needs_a_source_that_says_so(dataset_dir):
-    passed = ("      - key: province-reform-passed\n        date: 1995-07-01\n        kind: law_passed\n"
-              "        title: The Province Reform Act is passed\n        sources: [province-reform-act]\n")
+    passed = (
+        "      - key: province-reform-passed\n        date: 1995-07-01\n        kind: law_passed\n"
+        "        title: The Province Reform Act is passed\n        sources: [province-reform-act]\n"
+    )
     edit(dataset_dir / "federation.yaml", "    events:\n", "    events:\n" + passed)
     found = matching(problems(dataset_dir), "comes into force on the day a law was passed")
     assert len(found) == 1 and "events[1]" in found[0]
-    edit(dataset_dir / "federation.yaml", "        title: The Province Reform Act comes into force\n",
-         "        title: The Province Reform Act comes into force\n        in_force_on_passage: true\n")
+    edit(
+        dataset_dir / "federation.yaml",
+        "        title: The Province Reform Act comes into force\n",
+        "        title: The Province Reform Act comes into force\n        in_force_on_passage: true\n",
+    )
     assert matching(problems(dataset_dir), "comes into force on the day a law was passed") == []
 
 
@@ -74,16 +84,22 @@ def test_a_period_enacted_by_a_passage_event_must_be_flagged_for_review(dataset_
     edit(dataset_dir / "federation.yaml", "        kind: law_in_force", "        kind: law_passed")
     found = matching(problems(dataset_dir), "starts on a passage date")
     assert len(found) == 1 and "jurisdictions[1].periods[1]" in found[0]
-    edit(dataset_dir / "federation.yaml", "        enacted_by: province-reform-in-force",
-         "        needs_review: true\n        enacted_by: province-reform-in-force")
+    edit(
+        dataset_dir / "federation.yaml",
+        "        enacted_by: province-reform-in-force",
+        "        needs_review: true\n        enacted_by: province-reform-in-force",
+    )
     assert matching(problems(dataset_dir), "starts on a passage date") == []
 
 
 def test_a_varies_parent_needs_units_coded_for_the_whole_period(dataset_dir):
     assert matching(problems(dataset_dir), "coded 'varies'") == []
     # A gap in the unit's history: its first period now starts in 1991.
-    edit(dataset_dir / "federation.yaml", "      - start: 1990-01-01\n        in_force_before_start: true\n"
-         "        end: 1995-07-01", "      - start: 1991-01-01\n        end: 1995-07-01")
+    edit(
+        dataset_dir / "federation.yaml",
+        "      - start: 1990-01-01\n        in_force_before_start: true\n        end: 1995-07-01",
+        "      - start: 1991-01-01\n        end: 1995-07-01",
+    )
     found = matching(problems(dataset_dir), "coded 'varies'")
     assert len(found) == 1 and "'province' is not coded for the whole of that period" in found[0]
 

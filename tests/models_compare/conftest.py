@@ -16,22 +16,54 @@ def atlas(db, sweden):
     """Sweden (partial → Nordic 1999), New Zealand (partial → decriminalisation 2003),
     Belgium (partial → decriminalisation 2022), and the small federation of tests/data/basic."""
     nz = JurisdictionFactory(name="New Zealand", slug="new-zealand", iso_code="NZ", region="oceania")
-    RegimePeriodFactory(jurisdiction=nz, legal_model=legal_model("partial_criminalization"),
-                        start_date=D(1990, 1, 1), end_date=D(2003, 6, 28), in_force_before_start=True,
-                        treatment_of_workers="partially_criminalized", treatment_of_third_parties="criminalized")
-    in_force = PolicyEventFactory(jurisdiction=nz, slug="nz-pra-in-force", date=D(2003, 6, 28),
-                                  title="The Prostitution Reform Act 2003 comes into force")
-    RegimePeriodFactory(jurisdiction=nz, start_date=D(2003, 6, 28), enacted_by=in_force,
-                        treatment_of_third_parties="regulated", brothels="regulated")
-    PolicyEventFactory(jurisdiction=nz, slug="nz-pra-passed", date=D(2003, 6, 25), kind="law_passed",
-                       title="Parliament passes the Prostitution Reform Act 2003")
+    RegimePeriodFactory(
+        jurisdiction=nz,
+        legal_model=legal_model("partial_criminalization"),
+        start_date=D(1990, 1, 1),
+        end_date=D(2003, 6, 28),
+        in_force_before_start=True,
+        treatment_of_workers="partially_criminalized",
+        treatment_of_third_parties="criminalized",
+    )
+    in_force = PolicyEventFactory(
+        jurisdiction=nz,
+        slug="nz-pra-in-force",
+        date=D(2003, 6, 28),
+        title="The Prostitution Reform Act 2003 comes into force",
+    )
+    RegimePeriodFactory(
+        jurisdiction=nz,
+        start_date=D(2003, 6, 28),
+        enacted_by=in_force,
+        treatment_of_third_parties="regulated",
+        brothels="regulated",
+    )
+    PolicyEventFactory(
+        jurisdiction=nz,
+        slug="nz-pra-passed",
+        date=D(2003, 6, 25),
+        kind="law_passed",
+        title="Parliament passes the Prostitution Reform Act 2003",
+    )
     belgium = JurisdictionFactory(name="Belgium", slug="belgium", iso_code="BE")
-    RegimePeriodFactory(jurisdiction=belgium, legal_model=legal_model("partial_criminalization"),
-                        start_date=D(1990, 1, 1), end_date=D(2022, 6, 1), in_force_before_start=True,
-                        treatment_of_workers="partially_criminalized", treatment_of_third_parties="criminalized")
+    RegimePeriodFactory(
+        jurisdiction=belgium,
+        legal_model=legal_model("partial_criminalization"),
+        start_date=D(1990, 1, 1),
+        end_date=D(2022, 6, 1),
+        in_force_before_start=True,
+        treatment_of_workers="partially_criminalized",
+        treatment_of_third_parties="criminalized",
+    )
     RegimePeriodFactory(jurisdiction=belgium, start_date=D(2022, 6, 1))
-    PolicyEventFactory(jurisdiction=belgium, slug="be-2022-year", date=D(2022, 1, 1), date_precision="year",
-                       kind="law_passed", title="Belgium reforms its criminal code")
+    PolicyEventFactory(
+        jurisdiction=belgium,
+        slug="be-2022-year",
+        date=D(2022, 1, 1),
+        date_precision="year",
+        kind="law_passed",
+        title="Belgium reforms its criminal code",
+    )
     load_dataset(read_dataset(BASIC))
     return {"sweden": sweden, "new-zealand": nz, "belgium": belgium}
 
@@ -40,8 +72,11 @@ def atlas(db, sweden):
 def many_jurisdictions(atlas):
     """Sixty more coded jurisdictions, to show query counts do not grow with the data."""
     for n in range(60):
-        RegimePeriodFactory(jurisdiction=JurisdictionFactory(region="africa"),
-                            start_date=D(1995 + n % 25, 1, 1),
-                            legal_model=legal_model("criminalization"),
-                            treatment_of_workers="criminalized", treatment_of_clients="criminalized",
-                            treatment_of_third_parties="criminalized")
+        RegimePeriodFactory(
+            jurisdiction=JurisdictionFactory(region="africa"),
+            start_date=D(1995 + n % 25, 1, 1),
+            legal_model=legal_model("criminalization"),
+            treatment_of_workers="criminalized",
+            treatment_of_clients="criminalized",
+            treatment_of_third_parties="criminalized",
+        )

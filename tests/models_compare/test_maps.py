@@ -40,19 +40,37 @@ def reformers(db, sweden):
     28 June 2003), Belgium (partial → decriminalisation 1 June 2022), the United States
     (varies, with one state that does not count as a country), and Greenland-less data."""
     nz = JurisdictionFactory(name="New Zealand", slug="new-zealand", iso_code="NZ", region="oceania")
-    RegimePeriodFactory(jurisdiction=nz, legal_model=legal_model("partial_criminalization"),
-                        start_date=D(1990, 1, 1), end_date=D(2003, 6, 28), in_force_before_start=True)
+    RegimePeriodFactory(
+        jurisdiction=nz,
+        legal_model=legal_model("partial_criminalization"),
+        start_date=D(1990, 1, 1),
+        end_date=D(2003, 6, 28),
+        in_force_before_start=True,
+    )
     RegimePeriodFactory(jurisdiction=nz, start_date=D(2003, 6, 28))
     belgium = JurisdictionFactory(name="Belgium", slug="belgium", iso_code="BE")
-    RegimePeriodFactory(jurisdiction=belgium, legal_model=legal_model("partial_criminalization"),
-                        start_date=D(1990, 1, 1), end_date=D(2022, 6, 1), in_force_before_start=True)
+    RegimePeriodFactory(
+        jurisdiction=belgium,
+        legal_model=legal_model("partial_criminalization"),
+        start_date=D(1990, 1, 1),
+        end_date=D(2022, 6, 1),
+        in_force_before_start=True,
+    )
     RegimePeriodFactory(jurisdiction=belgium, start_date=D(2022, 6, 1))
     usa = JurisdictionFactory(name="United States", slug="united-states", iso_code="US", region="americas")
-    RegimePeriodFactory(jurisdiction=usa, legal_model=None, varies_within=True, start_date=D(1990, 1, 1),
-                        in_force_before_start=True, treatment_of_workers="", treatment_of_clients="",
-                        treatment_of_third_parties="")
-    nevada = JurisdictionFactory(name="Nevada", slug="nevada", iso_code="US-NV", kind="state", parent=usa,
-                                 region="americas")
+    RegimePeriodFactory(
+        jurisdiction=usa,
+        legal_model=None,
+        varies_within=True,
+        start_date=D(1990, 1, 1),
+        in_force_before_start=True,
+        treatment_of_workers="",
+        treatment_of_clients="",
+        treatment_of_third_parties="",
+    )
+    nevada = JurisdictionFactory(
+        name="Nevada", slug="nevada", iso_code="US-NV", kind="state", parent=usa, region="americas"
+    )
     RegimePeriodFactory(jurisdiction=nevada, legal_model=legal_model("legalization"), start_date=D(1990, 1, 1))
     return {"sweden": sweden, "new-zealand": nz, "belgium": belgium, "united-states": usa}
 
@@ -79,24 +97,39 @@ def fill_of(element: ET.Element) -> str:
 
 
 class TestMapColours:
-    @pytest.mark.parametrize("as_of,model", [
-        ("1998-12-31", "partial_criminalization"), ("1999-01-01", "nordic"), ("2000-12-31", "nordic"),
-    ])
+    @pytest.mark.parametrize(
+        "as_of,model",
+        [
+            ("1998-12-31", "partial_criminalization"),
+            ("1999-01-01", "nordic"),
+            ("2000-12-31", "nordic"),
+        ],
+    )
     def test_sweden_is_nordic_from_1999(self, client, reformers, as_of, model):
         sweden = country_links(map_svg(client, as_of))["Sweden"]
         assert fill_of(sweden) == f"url(#wm-{model})"
 
-    @pytest.mark.parametrize("as_of,model", [
-        ("2002-12-31", "partial_criminalization"), ("2003-06-27", "partial_criminalization"),
-        ("2003-06-28", "decriminalization"), ("2003-12-31", "decriminalization"),
-    ])
+    @pytest.mark.parametrize(
+        "as_of,model",
+        [
+            ("2002-12-31", "partial_criminalization"),
+            ("2003-06-27", "partial_criminalization"),
+            ("2003-06-28", "decriminalization"),
+            ("2003-12-31", "decriminalization"),
+        ],
+    )
     def test_new_zealand_decriminalised_in_2003(self, client, reformers, as_of, model):
         assert fill_of(country_links(map_svg(client, as_of))["New Zealand"]) == f"url(#wm-{model})"
 
-    @pytest.mark.parametrize("as_of,model", [
-        ("2021-12-31", "partial_criminalization"), ("2022-05-31", "partial_criminalization"),
-        ("2022-06-01", "decriminalization"), ("2022-12-31", "decriminalization"),
-    ])
+    @pytest.mark.parametrize(
+        "as_of,model",
+        [
+            ("2021-12-31", "partial_criminalization"),
+            ("2022-05-31", "partial_criminalization"),
+            ("2022-06-01", "decriminalization"),
+            ("2022-12-31", "decriminalization"),
+        ],
+    )
     def test_belgium_decriminalised_in_2022(self, client, reformers, as_of, model):
         assert fill_of(country_links(map_svg(client, as_of))["Belgium"]) == f"url(#wm-{model})"
 
@@ -120,10 +153,12 @@ class TestMapColours:
 
     def test_territory_with_a_parent_is_coloured_by_its_own_law(self, reformers):
         china = JurisdictionFactory(name="China", slug="china", iso_code="CN", region="asia")
-        hong_kong = JurisdictionFactory(name="Hong Kong", slug="hong-kong", iso_code="HK", kind="territory",
-                                        parent=china, region="asia")
-        RegimePeriodFactory(jurisdiction=hong_kong, legal_model=legal_model("partial_criminalization"),
-                            start_date=D(1990, 1, 1))
+        hong_kong = JurisdictionFactory(
+            name="Hong Kong", slug="hong-kong", iso_code="HK", kind="territory", parent=china, region="asia"
+        )
+        RegimePeriodFactory(
+            jurisdiction=hong_kong, legal_model=legal_model("partial_criminalization"), start_date=D(1990, 1, 1)
+        )
         areas = {area.code: area for area in map_areas(as_of=D(2020, 1, 1))[0]}
         assert areas["HK"].category == "partial_criminalization"
         assert areas["CN"].category == NO_DATA  # a jurisdiction with no regime on that date
@@ -150,8 +185,14 @@ class TestMapMarkup:
     def test_map_has_patterns_legend_and_credit(self, client, reformers):
         svg = map_svg(client, "2000-12-31")
         pattern_ids = {p.get("id") for p in svg.iter(f"{SVG}pattern")}
-        assert {"wm-criminalization", "wm-partial_criminalization", "wm-nordic", "wm-legalization",
-                "wm-decriminalization", "wm-varies"} <= pattern_ids
+        assert {
+            "wm-criminalization",
+            "wm-partial_criminalization",
+            "wm-nordic",
+            "wm-legalization",
+            "wm-decriminalization",
+            "wm-varies",
+        } <= pattern_ids
         text = "".join(svg.itertext())
         assert "Nordic model: 1" in text  # the standalone legend has counts
         assert "Natural Earth (public domain), via world-atlas (ISC)" in text
@@ -194,8 +235,11 @@ class TestMapMarkup:
         first = client.get(reverse("models_compare:map_svg"), {"as_of": "2000-12-31"}).content
         assert any(key for key in cache._cache if "world-map:2000-12-31" in key)
         # An edit changes what is drawn, so the cached copy is not reused.
-        RegimePeriodFactory(jurisdiction=JurisdictionFactory(name="Denmark", slug="denmark", iso_code="DK"),
-                            legal_model=legal_model("nordic"), start_date=D(1999, 1, 1))
+        RegimePeriodFactory(
+            jurisdiction=JurisdictionFactory(name="Denmark", slug="denmark", iso_code="DK"),
+            legal_model=legal_model("nordic"),
+            start_date=D(1999, 1, 1),
+        )
         second = client.get(reverse("models_compare:map_svg"), {"as_of": "2000-12-31"}).content
         assert first != second and b"Denmark \xe2\x80\x94 Nordic model" in second
 
@@ -208,16 +252,24 @@ class TestQueryBudget:
             assert client.get(url, params or {}).status_code == 200
         return len(queries)
 
-    @pytest.mark.parametrize("name,budget", [
-        ("models_compare:map_svg", 2), ("models_compare:map_fragment", 2), ("models_compare:home", 4),
-    ])
+    @pytest.mark.parametrize(
+        "name,budget",
+        [
+            ("models_compare:map_svg", 2),
+            ("models_compare:map_fragment", 2),
+            ("models_compare:home", 4),
+        ],
+    )
     def test_map_pages_have_a_fixed_budget(self, client, reformers, name, budget, django_assert_max_num_queries):
         url = reverse(name)
         before = self.count(client, url, {"as_of": "2001-12-31"})
         codes = [shape.code for shape in world_shapes().shapes if shape.code][:60]
         for n, code in enumerate(c for c in codes if c not in {"SE", "NZ", "BE", "US"}):
-            RegimePeriodFactory(jurisdiction=JurisdictionFactory(iso_code=code, region="africa"),
-                                start_date=D(1995 + n % 20, 1, 1), legal_model=legal_model("criminalization"))
+            RegimePeriodFactory(
+                jurisdiction=JurisdictionFactory(iso_code=code, region="africa"),
+                start_date=D(1995 + n % 20, 1, 1),
+                legal_model=legal_model("criminalization"),
+            )
         with django_assert_max_num_queries(budget):
             assert client.get(url, {"as_of": "2002-12-31"}).status_code == 200
         assert self.count(client, url, {"as_of": "2003-12-31"}) == before
@@ -264,8 +316,11 @@ class TestModelsOverTime:
         assert len(rows) == timezone.localdate().year - 1990 + 1
         by_year = {row["year"]: row for row in rows}
         assert by_year["2003"]["as_of"] == "2003-12-31"
-        assert (by_year["2003"]["decriminalization"], by_year["2003"]["nordic"],
-                by_year["2003"]["partial_criminalization"]) == ("1", "1", "1")
+        assert (
+            by_year["2003"]["decriminalization"],
+            by_year["2003"]["nordic"],
+            by_year["2003"]["partial_criminalization"],
+        ) == ("1", "1", "1")
         assert by_year["2022"]["decriminalization"] == "2" and by_year["2022"]["total"] == "6"
 
     def test_page_has_chart_table_and_csv_link(self, client, data):
@@ -301,12 +356,19 @@ class TestRegimeBand:
         texts = [t.text for t in root.iter(f"{SVG}text")]
         assert "Partial criminalisation, before 1990 – 1999" in texts
         assert "Nordic model, 1999 – today" in texts
-        assert {r.get("fill") for r in root.iter(f"{SVG}rect")} >= {"url(#band-nordic)", "url(#band-partial_criminalization)"}
+        assert {r.get("fill") for r in root.iter(f"{SVG}rect")} >= {
+            "url(#band-nordic)",
+            "url(#band-partial_criminalization)",
+        }
 
     def test_drafts_are_left_out_of_the_band(self, reformers):
         # Editors' previews load drafts too; the band shows only what the public sees.
-        draft = RegimePeriodFactory(jurisdiction=reformers["belgium"], status="draft",
-                                    legal_model=legal_model("nordic"), start_date=D(2024, 1, 1))
+        draft = RegimePeriodFactory(
+            jurisdiction=reformers["belgium"],
+            status="draft",
+            legal_model=legal_model("nordic"),
+            start_date=D(2024, 1, 1),
+        )
         periods = list(RegimePeriod.objects.filter(jurisdiction=reformers["belgium"]).select_related("legal_model"))
         assert draft in periods
         band = str(regime_band_svg(periods))

@@ -19,8 +19,12 @@ PAGES = [
 ]
 # Queries per page, including the session-less middleware: none may grow with the data.
 QUERY_BUDGET = {
-    "models_compare:home": 4, "models_compare:browse": 6, "models_compare:models": 3,
-    "models_compare:model": 3, "models_compare:events": 4, "jurisdictions:detail": 7,
+    "models_compare:home": 4,
+    "models_compare:browse": 6,
+    "models_compare:models": 3,
+    "models_compare:model": 3,
+    "models_compare:events": 4,
+    "jurisdictions:detail": 7,
 }
 
 
@@ -30,8 +34,9 @@ def test_every_page_renders(client, atlas, name, kwargs):
 
 
 @pytest.mark.parametrize("name,kwargs", PAGES)
-def test_query_budget_does_not_grow_with_the_data(client, atlas, many_jurisdictions, name, kwargs,
-                                                  django_assert_max_num_queries):
+def test_query_budget_does_not_grow_with_the_data(
+    client, atlas, many_jurisdictions, name, kwargs, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(QUERY_BUDGET[name]):
         assert client.get(reverse(name, kwargs=kwargs)).status_code == 200
 
@@ -65,7 +70,11 @@ class TestBrowse:
 
     def test_filter_by_several_models(self, client, atlas):
         assert set(self.rows(client, legal_model=["nordic", "decriminalization"])) == {
-            "sweden", "new-zealand", "belgium", "province"}
+            "sweden",
+            "new-zealand",
+            "belgium",
+            "province",
+        }
 
     def test_filter_by_model_as_of_a_date(self, client, atlas):
         assert self.rows(client, legal_model="nordic", as_of="1998-12-31") == []
@@ -98,10 +107,18 @@ class TestBrowse:
         counts = {c.slug: c.count for c in response.context["counts"]}
         assert counts["nordic"] == 1 and counts["decriminalization"] == 1 and counts["criminalization"] == 0
 
-    @pytest.mark.parametrize("params", [
-        {"legal_model": "tolerance"}, {"region": "atlantis"}, {"workers": "free"},
-        {"changed_since": "20222"}, {"sort": "password"}, {"parent": "nowhere"}, {"kind": "planet"},
-    ])
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"legal_model": "tolerance"},
+            {"region": "atlantis"},
+            {"workers": "free"},
+            {"changed_since": "20222"},
+            {"sort": "password"},
+            {"parent": "nowhere"},
+            {"kind": "planet"},
+        ],
+    )
     def test_invalid_filters_are_a_400_with_form_errors(self, client, atlas, params):
         response = client.get(reverse("models_compare:browse"), params)
         assert response.status_code == 400
@@ -120,9 +137,23 @@ class TestExports:
         nz = next(row for row in data["results"] if row["slug"] == "new-zealand")
         assert nz["legal_model"] == "decriminalization" and nz["regime_since"] == "2003-06-28"
         assert nz["third_parties"] == "regulated" and nz["sources"][0].startswith("https://")
-        assert set(nz) == {"slug", "name", "iso_code", "kind", "parent", "region", "legal_model", "workers",
-                           "clients", "third_parties", "regime_since", "regime_began_earlier", "confidence",
-                           "last_reviewed", "sources"}
+        assert set(nz) == {
+            "slug",
+            "name",
+            "iso_code",
+            "kind",
+            "parent",
+            "region",
+            "legal_model",
+            "workers",
+            "clients",
+            "third_parties",
+            "regime_since",
+            "regime_began_earlier",
+            "confidence",
+            "last_reviewed",
+            "sources",
+        }
         assert nz["regime_began_earlier"] is False
         old = client.get(reverse("models_compare:export_json"), {"as_of": "2000-01-01"}).json()
         assert next(r for r in old["results"] if r["slug"] == "new-zealand")["regime_began_earlier"] is True
@@ -193,16 +224,19 @@ class TestCompare:
     def test_empty_compare_shows_the_picker(self, client, atlas):
         assert client.get("/compare/").status_code == 200
 
-    @pytest.mark.parametrize("query,message", [
-        ("j=sweden", "at least 2"),
-        ("j=sweden&j=atlantis", "no jurisdiction “atlantis”"),
-        ("j=sweden&j=sweden", "listed twice"),
-        ("j=a&j=b&j=c&j=d&j=e", "no jurisdiction"),
-        ("j=sweden&j=belgium&j=new-zealand&j=federation&j=province", "at most 4"),
-        ("j=sweden@1800-01-01&j=belgium", "1 January 1990"),
-        ("j=sweden@2003-02-30&j=belgium", "YYYY-MM-DD"),
-        ("j=<script>&j=belgium", "not a jurisdiction address"),
-    ])
+    @pytest.mark.parametrize(
+        "query,message",
+        [
+            ("j=sweden", "at least 2"),
+            ("j=sweden&j=atlantis", "no jurisdiction “atlantis”"),
+            ("j=sweden&j=sweden", "listed twice"),
+            ("j=a&j=b&j=c&j=d&j=e", "no jurisdiction"),
+            ("j=sweden&j=belgium&j=new-zealand&j=federation&j=province", "at most 4"),
+            ("j=sweden@1800-01-01&j=belgium", "1 January 1990"),
+            ("j=sweden@2003-02-30&j=belgium", "YYYY-MM-DD"),
+            ("j=<script>&j=belgium", "not a jurisdiction address"),
+        ],
+    )
     def test_bad_comparisons_give_a_helpful_page(self, client, atlas, query, message):
         response = client.get(f"/compare/?{query}")
         assert response.status_code == 400
@@ -217,8 +251,15 @@ class TestCompare:
 class TestModelsAndEvents:
     def test_models_page_explains_the_contested_differences(self, client, atlas):
         body = client.get("/models/").content.decode()
-        for phrase in ["Prohibitionism", "Abolitionism", "Neo-abolitionism", "Regulationism",
-                       "still commits an offence", "renting premises", "minors are crimes"]:
+        for phrase in [
+            "Prohibitionism",
+            "Abolitionism",
+            "Neo-abolitionism",
+            "Regulationism",
+            "still commits an offence",
+            "renting premises",
+            "minors are crimes",
+        ]:
             assert phrase in body
 
     def test_model_page_lists_its_jurisdictions_as_of(self, client, atlas):
@@ -265,14 +306,30 @@ def test_regimes_older_than_the_coverage_say_before(client, atlas):
 
 
 HOSTILE_URLS = [
-    "/jurisdictions/?q=%00", "/events/?jurisdiction=%00", "/compare/?j=%00&j=sweden", "/jurisdictions/?parent=%00",
-    "/jurisdictions/?sort=%00", "/jurisdictions/?legal_model=%00", "/jurisdictions/export.csv?q=%00",
-    "/jurisdictions/export.json?sort=-nothing", "/jurisdictions/?page=%00", "/events/?kind=%00",
-    "/jurisdictions/sweden/?as_of=%00", "/map.svg?as_of=%00", "/map/?as_of=1989-12-31", "/jurisdictions/%00/",
-    "/models/%00/", "/compare/?j=sweden&on=%00&j=belgium", "/jurisdictions/?changed_since=0000",
-    "/jurisdictions/?q=" + "x" * 5000, "/events/?date_from=0001-01-01&date_to=9999-12-31",
-    "/compare/?j=sweden@%00&j=belgium", "/compare/?j=" + "a" * 300 + "&j=sweden", "/events/feed/?kind=nonsense",
-    "/models/over-time.csv?as_of=%00", "/jurisdictions/?as_of=2000-01-01&as_of=2001-01-01",
+    "/jurisdictions/?q=%00",
+    "/events/?jurisdiction=%00",
+    "/compare/?j=%00&j=sweden",
+    "/jurisdictions/?parent=%00",
+    "/jurisdictions/?sort=%00",
+    "/jurisdictions/?legal_model=%00",
+    "/jurisdictions/export.csv?q=%00",
+    "/jurisdictions/export.json?sort=-nothing",
+    "/jurisdictions/?page=%00",
+    "/events/?kind=%00",
+    "/jurisdictions/sweden/?as_of=%00",
+    "/map.svg?as_of=%00",
+    "/map/?as_of=1989-12-31",
+    "/jurisdictions/%00/",
+    "/models/%00/",
+    "/compare/?j=sweden&on=%00&j=belgium",
+    "/jurisdictions/?changed_since=0000",
+    "/jurisdictions/?q=" + "x" * 5000,
+    "/events/?date_from=0001-01-01&date_to=9999-12-31",
+    "/compare/?j=sweden@%00&j=belgium",
+    "/compare/?j=" + "a" * 300 + "&j=sweden",
+    "/events/feed/?kind=nonsense",
+    "/models/over-time.csv?as_of=%00",
+    "/jurisdictions/?as_of=2000-01-01&as_of=2001-01-01",
 ]
 
 

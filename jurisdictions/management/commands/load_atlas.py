@@ -22,14 +22,21 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--path", type=Path, default=settings.ATLAS_FIXTURES_DIR,
-                            help="Folder of dataset files (default: fixtures/).")
-        parser.add_argument("--if-changed", action="store_true",
-                            help="Skip the load when the files are unchanged since the last load.")
-        parser.add_argument("--prune-events", action="store_true",
-                            help="Also delete policy events that the dataset no longer lists.")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="Report what would change, then roll everything back.")
+        parser.add_argument(
+            "--path",
+            type=Path,
+            default=settings.ATLAS_FIXTURES_DIR,
+            help="Folder of dataset files (default: fixtures/).",
+        )
+        parser.add_argument(
+            "--if-changed", action="store_true", help="Skip the load when the files are unchanged since the last load."
+        )
+        parser.add_argument(
+            "--prune-events", action="store_true", help="Also delete policy events that the dataset no longer lists."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change, then roll everything back."
+        )
 
     def handle(self, *args, path, if_changed, prune_events, dry_run, **options):
         try:

@@ -3,8 +3,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 
-RECORD_MODELS = ["jurisdiction", "source", "policyevent", "regimeperiod", "regimeperiodsource",
-                 "policyeventsource"]
+RECORD_MODELS = ["jurisdiction", "source", "policyevent", "regimeperiod", "regimeperiodsource", "policyeventsource"]
 HISTORY_MODELS = [f"{name}history" for name in RECORD_MODELS]
 
 ROLES = {
@@ -19,8 +18,14 @@ ROLES = {
     "reviewer": (
         [f"{action}_{model}" for model in RECORD_MODELS for action in ("add", "change", "view", "delete")]
         + [f"view_{model}" for model in HISTORY_MODELS]
-        + ["view_legalmodel", "change_legalmodel", "publish_jurisdiction", "publish_policyevent",
-           "publish_regimeperiod", "view_datasetload"]
+        + [
+            "view_legalmodel",
+            "change_legalmodel",
+            "publish_jurisdiction",
+            "publish_policyevent",
+            "publish_regimeperiod",
+            "view_datasetload",
+        ]
     ),
 }
 
@@ -31,9 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for name, codenames in ROLES.items():
             group, _ = Group.objects.get_or_create(name=name)
-            permissions = Permission.objects.filter(
-                content_type__app_label="jurisdictions", codename__in=codenames
-            )
+            permissions = Permission.objects.filter(content_type__app_label="jurisdictions", codename__in=codenames)
             missing = set(codenames) - set(permissions.values_list("codename", flat=True))
             if missing:
                 self.stderr.write(f"{name}: unknown permissions {sorted(missing)} (run migrate first)")

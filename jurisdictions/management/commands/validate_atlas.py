@@ -22,9 +22,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--path", type=Path, default=settings.ATLAS_FIXTURES_DIR)
-        parser.add_argument("--coverage", action="store_true",
-                            help="Also require every UN member and observer state, Taiwan, "
-                                 "Kosovo, Hong Kong and Macau.")
+        parser.add_argument(
+            "--coverage",
+            action="store_true",
+            help="Also require every UN member and observer state, Taiwan, Kosovo, Hong Kong and Macau.",
+        )
 
     def handle(self, *args, path, coverage, **options):
         try:
@@ -35,7 +37,9 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(f"{len(problems)} problem(s):\n" + "\n".join(problems))
         periods = sum(len(r.periods) for r in dataset.jurisdictions.values())
-        self.stdout.write(self.style.SUCCESS(
-            f"Dataset valid: {len(dataset.jurisdictions)} jurisdictions, {periods} regime periods, "
-            f"{len(dataset.events)} events, {len(dataset.sources)} sources."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Dataset valid: {len(dataset.jurisdictions)} jurisdictions, {periods} regime periods, "
+                f"{len(dataset.events)} events, {len(dataset.sources)} sources."
+            )
+        )
