@@ -253,9 +253,9 @@ class EmbeddedPostgres:
                 "-c listen_addresses=''",
                 f"-c unix_socket_directories='{self.socket_dir}'",
                 f"-p {self.port}",
-                # A local development server: losing the last few commits in a
-                # crash is acceptable, corrupting data is not (fsync stays on).
-                "-c synchronous_commit=off",
+                # PostgreSQL's default durability (fsync, synchronous_commit on): an
+                # acknowledged save survives a crash. Only the test settings relax it,
+                # per connection.
             ]
         )
         # A postmaster killed with SIGKILL leaves children that exit a moment

@@ -125,3 +125,21 @@ def test_a_running_server_whose_socket_was_deleted_is_restarted(cluster):
     cluster.ensure_running()
     assert cluster.server_pid() not in (None, old_pid)
     assert server_answers(cluster) == 2
+
+
+def test_keeps_postgresql_default_durability(cluster):
+    cluster.ensure_running()
+    with psycopg.connect(
+        host=str(cluster.socket_dir), port=cluster.port, user="postgres", dbname="atlas"
+    ) as connection:
+        assert connection.execute("SHOW synchronous_commit").fetchone()[0] == "on"
+        assert connection.execute("SHOW fsync").fetchone()[0] == "on"
+
+
+def test_only_the_test_settings_relax_durability():
+    import importlib
+
+    local = importlib.import_module("config.settings.local")
+    assert "synchronous_commit" not in str(local.DATABASES["default"].get("OPTIONS", {}))
+    test = importlib.import_module("config.settings.test")
+    assert "synchronous_commit=off" in test.DATABASES["default"]["OPTIONS"]["options"]

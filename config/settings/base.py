@@ -139,6 +139,8 @@ PGHISTORY_ADMIN_ALL_EVENTS = True
 # --- Site -------------------------------------------------------------------
 # The curated dataset lives here, loaded by `manage.py load_atlas`.
 ATLAS_FIXTURES_DIR = BASE_DIR / "fixtures"
+# `manage.py backup` writes here by default (git-ignored).
+ATLAS_BACKUP_DIR = BASE_DIR / "var" / "backups"
 
 LOGGING = {
     "version": 1,

@@ -11,3 +11,14 @@ ALLOWED_HOSTS = ["*"]
 import os  # noqa: E402
 
 DATABASES["default"]["TEST"] = {"NAME": f"test_atlas_{os.getpid()}"}  # noqa: F405
+
+# Tests may lose their last commits in a crash: skip waiting for the WAL flush (per connection;
+# the server itself keeps PostgreSQL's default durability).
+_options = DATABASES["default"].get("OPTIONS", {})  # noqa: F405
+DATABASES = {  # a new dict: the development settings keep theirs
+    **DATABASES,  # noqa: F405
+    "default": {
+        **DATABASES["default"],  # noqa: F405
+        "OPTIONS": {**_options, "options": f"{_options.get('options', '')} -c synchronous_commit=off".strip()},
+    },
+}
