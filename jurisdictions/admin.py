@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 from pghistory.admin import EventModelAdmin
 
 from . import selectors, services
@@ -35,6 +36,7 @@ from .models import (
     Source,
 )
 from .resources import JurisdictionResource, PolicyEventResource, RegimePeriodResource, SourceResource
+from .spreadsheet import SpreadsheetSafeCSV
 
 CONCURRENCY_FIELDS = ("loaded_version", "overwrite_newer")
 
@@ -52,6 +54,12 @@ class StatusReadOnlyMixin:
         if not self.has_publish_permission(request):
             readonly.append("status")
         return readonly
+
+
+class SpreadsheetImportExportMixin(ImportExportMixin):
+    """CSV import and export that a spreadsheet opens safely (see ``spreadsheet.py``), and JSON."""
+
+    formats = [SpreadsheetSafeCSV, base_formats.JSON]
 
 
 class PublishingAdminMixin(StatusReadOnlyMixin):
@@ -184,7 +192,7 @@ class ChildJurisdictionInline(admin.TabularInline):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class JurisdictionAdmin(PublishingAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [JurisdictionResource]
     publish_permission = "jurisdictions.publish_jurisdiction"
     form = ConcurrentEditForm
@@ -220,7 +228,7 @@ class JurisdictionAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmi
 
 
 @admin.register(Source)
-class SourceAdmin(ImportExportMixin, admin.ModelAdmin):
+class SourceAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [SourceResource]
     form = ConcurrentEditForm
     list_display = ["title", "kind", "publisher", "published_on", "url"]
@@ -271,7 +279,7 @@ class CitedFilter(admin.SimpleListFilter):
 
 
 @admin.register(PolicyEvent)
-class PolicyEventAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class PolicyEventAdmin(PublishingAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [PolicyEventResource]
     publish_permission = "jurisdictions.publish_policyevent"
     form = ConcurrentEditForm
@@ -308,7 +316,7 @@ class RegimePeriodSourceInline(CitationInline):
 
 
 @admin.register(RegimePeriod)
-class RegimePeriodAdmin(PublishingAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class RegimePeriodAdmin(PublishingAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [RegimePeriodResource]
     publish_permission = "jurisdictions.publish_regimeperiod"
     form = RegimePeriodForm

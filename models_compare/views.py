@@ -1,7 +1,6 @@
 """Public pages: home, browse, exports, compare, legal models, events, maps and charts, and each
 jurisdiction's page and feed."""
 
-import csv
 import json
 
 from django.contrib.syndication.views import Feed
@@ -14,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views import View
 
 from jurisdictions import selectors as jurisdiction_selectors
+from jurisdictions import spreadsheet
 from jurisdictions.models import Jurisdiction, LegalModel, PolicyEvent, RegimePeriod
 from jurisdictions.vocabulary import LegalModelSlug
 
@@ -93,7 +93,7 @@ class ExportView(View):
             response = HttpResponse(body, content_type="application/json; charset=utf-8")
         else:
             response = HttpResponse(content_type="text/csv; charset=utf-8")
-            writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS)
+            writer = spreadsheet.DictWriter(response, fieldnames=EXPORT_FIELDS)
             writer.writeheader()
             for row in rows:
                 writer.writerow({**row, "sources": " ".join(row["sources"])})
@@ -233,7 +233,7 @@ class ModelsOverTimeCsvView(View):
     def get(self, request):
         data = models_over_time()
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.writer(response)
+        writer = spreadsheet.writer(response)
         writer.writerow(["year", "as_of", *(slug for slug, _ in data.categories), "total"])
         for year, counts in data.rows():
             writer.writerow([year.year, year.as_of.isoformat(), *counts, year.total])

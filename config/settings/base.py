@@ -133,6 +133,9 @@ STORAGES = {
 # --- Editing ------------------------------------------------------------------
 # Imports run in one transaction: a file with any error changes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# The admin's CSV format escapes formulae itself (jurisdictions.spreadsheet); the library's
+# own, weaker escaping (a leading '=' only) stays on for any other format.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 PGHISTORY_ADMIN_ALL_EVENTS = True
 
