@@ -8,6 +8,7 @@ trigger), so the admin, the loader and raw ORM writes are held to the same rules
 from __future__ import annotations
 
 import pghistory
+import pgtrigger
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.db import models
 from django.db.models import Deferrable, F, Func, Q, Value
 from django.urls import reverse
 
+from .data_version import bumps_data_version
 from .querysets import (
     JurisdictionQuerySet,
     PolicyEventQuerySet,
@@ -714,3 +716,32 @@ class DatasetLoad(models.Model):
 
     def __str__(self) -> str:
         return f"{self.loaded_at:%Y-%m-%d %H:%M} ({self.digest[:12]})"
+
+
+class DataVersion(models.Model):
+    """The one-row version of everything the public sees (see ``data_version.py``).
+
+    Written only by the database: a trigger raises ``number`` when a transaction that
+    changed a public table commits.
+    """
+
+    number = models.BigIntegerField("number")
+    changed_at = models.DateTimeField("changed at")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="data_version_single_row")]
+
+    def __str__(self) -> str:
+        return f"data version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class DataChange(models.Model):
+    """A transaction that changed a public table and has not committed yet (emptied at commit)."""
+
+    txid = models.BigIntegerField("transaction id", primary_key=True)
+
+
+# Every table whose rows reach a public page raises the data version: the admin, publishing,
+# restore, load_atlas, imports and the shell all go through these triggers.
+for _model in (LegalModel, Jurisdiction, Source, PolicyEvent, RegimePeriod, RegimePeriodSource, PolicyEventSource):
+    pgtrigger.register(bumps_data_version())(_model)

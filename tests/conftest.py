@@ -1,8 +1,35 @@
 """Shared fixtures. Tests run against a real PostgreSQL (the embedded one, or DATABASE_URL)."""
 
 import pytest
+from django.core.cache import caches
+from django.db import connection
 
+from jurisdictions.data_version import BUMP_TRIGGER, forget_data_version
 from tests.factories import JurisdictionFactory, RegimePeriodFactory, legal_model
+
+
+@pytest.fixture(autouse=True)
+def _caches_and_data_version(request):
+    """Each test starts with empty caches and no remembered data version.
+
+    A test's transaction is rolled back, never committed, so the data version would never
+    move inside it (it is raised at commit). For such tests the version trigger fires at the
+    end of each statement instead, so pages and caches in the test see every change.
+    """
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    forget_data_version()
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+    if not transactional and ("db" in request.fixturenames or marker is not None):
+        request.getfixturevalue("db")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {BUMP_TRIGGER} IMMEDIATE")
+    yield
 
 
 @pytest.fixture

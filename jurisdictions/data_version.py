@@ -1,0 +1,139 @@
+"""The data version: one number that changes whenever anything the public can see changes.
+
+Every table whose rows reach a public page carries a statement-level trigger
+(:func:`bumps_data_version`). The trigger notes the transaction in
+``jurisdictions_datachange``; a deferred constraint trigger on that table then raises
+``jurisdictions_dataversion.number`` by one **when the transaction commits**, once per
+transaction. So every route that writes (the admin, publishing, restore, ``load_atlas``,
+imports, a shell, raw SQL) bumps it without anyone remembering to, the new number becomes
+visible in the same instant as the data it describes, and the single version row is
+locked only for the moment of the commit (a long load never blocks an editor's save).
+
+``changed_at`` moves forward by at least one second per version, so an HTTP
+``Last-Modified`` taken from it distinguishes every version.
+
+Readers call :func:`current_data_version`: it reads the row at most once a second per
+process and database (so every server sees a change within about a second), and at
+once after this process wrote anything.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pgtrigger
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+
+TABLE = "jurisdictions_dataversion"
+# The deferred trigger's name: tests make it fire at once with SET CONSTRAINTS ... IMMEDIATE.
+BUMP_TRIGGER = "data_version_bump"
+
+
+def bumps_data_version() -> pgtrigger.Trigger:
+    """The statement-level trigger every model whose rows the public can see must carry.
+
+    ``jurisdictions/models.py`` registers it on each such model; a new public model adds
+    itself there (or lists it in its ``Meta.triggers``) and ``makemigrations`` installs it.
+    """
+    return pgtrigger.Trigger(
+        name="bump_data_version",
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete | pgtrigger.Truncate,
+        func="PERFORM atlas_note_data_change(); RETURN NULL;",
+    )
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    number: int
+    changed_at: datetime.datetime
+
+    def last_modified(self, today: datetime.date) -> datetime.datetime:
+        """For ``Last-Modified``: the version's time, or midnight when a page shows 'today'."""
+        midnight = datetime.datetime.combine(today, datetime.time(), tzinfo=datetime.UTC)
+        return max(self.changed_at, midnight)
+
+
+class _Memo(threading.local):
+    def __init__(self):
+        self.versions: dict[str, tuple[DataVersion, float]] = {}
+        self.dirty: set[str] = set()
+
+
+_memo = _Memo()
+# Set for the length of one public request, so every part of the page uses one version.
+_pinned: contextvars.ContextVar[tuple[str, DataVersion] | None] = contextvars.ContextVar(
+    "atlas_data_version", default=None
+)
+WRITE_PREFIXES = ("insert", "update", "delete", "truncate", "copy", "merge", "alter", "drop", "with")
+
+
+def _max_age() -> float:
+    return getattr(settings, "ATLAS_DATA_VERSION_MAX_AGE", 1.0)
+
+
+def current_data_version(using: str = DEFAULT_DB_ALIAS) -> DataVersion:
+    """The data version as seen by database ``using``, at most ``ATLAS_DATA_VERSION_MAX_AGE`` (1 s) old.
+
+    After this process wrote to that database, the next call reads it again; inside a
+    transaction that wrote, every call reads it (the number moves at commit).
+    """
+    pinned = _pinned.get()
+    if pinned is not None and pinned[0] == using:
+        return pinned[1]
+    now = time.monotonic()
+    entry = _memo.versions.get(using)
+    if entry is not None and using not in _memo.dirty and now - entry[1] < _max_age():
+        return entry[0]
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number, changed_at FROM {TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    version = (
+        DataVersion(number=row[0], changed_at=row[1])
+        if row
+        else DataVersion(0, datetime.datetime.min.replace(tzinfo=datetime.UTC))
+    )
+    if not connection.in_atomic_block:
+        _memo.dirty.discard(using)
+        _memo.versions[using] = (version, now)
+    return version
+
+
+def forget_data_version(using: str | None = None) -> None:
+    """Drop the remembered version(s): the next call reads the database."""
+    if using is None:
+        _memo.versions.clear()
+    else:
+        _memo.versions.pop(using, None)
+
+
+def _note_writes(execute, sql, params, many, context):
+    """Execute wrapper: a statement that may write makes this process read the version again."""
+    if sql[:40].lstrip()[:8].lower().startswith(WRITE_PREFIXES):
+        _memo.dirty.add(context["connection"].alias)
+    return execute(sql, params, many, context)
+
+
+def watch_connection(sender, connection, **kwargs) -> None:
+    """``connection_created`` receiver (connected in the app config)."""
+    if _note_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_note_writes)
+
+
+@contextmanager
+def pinned_data_version(using: str = DEFAULT_DB_ALIAS):
+    """Within the block, :func:`current_data_version` answers one version (read once)."""
+    version = current_data_version(using)
+    token = _pinned.set((using, version))
+    try:
+        yield version
+    finally:
+        _pinned.reset(token)
