@@ -43,6 +43,10 @@ class RegimePeriodQuerySet(models.QuerySet):
         """Periods in force on ``at`` (default today)."""
         return self.filter(in_force_q(at or _today()))
 
+    def starting_after(self, at: datetime.date | None = None) -> RegimePeriodQuerySet:
+        """Periods that begin after ``at`` (default today): laws passed but not yet in force."""
+        return self.filter(start_date__gt=at or _today())
+
     def history(self) -> RegimePeriodQuerySet:
         """Periods oldest first, with their model and enacting event loaded."""
         return self.select_related("legal_model", "enacted_by").order_by("start_date")
@@ -69,6 +73,10 @@ class PolicyEventQuerySet(models.QuerySet):
     def up_to(self, at: datetime.date | None = None) -> PolicyEventQuerySet:
         """Events that had happened by ``at`` (inclusive; default today)."""
         return self.filter(date__lte=at or _today())
+
+    def after(self, at: datetime.date | None = None) -> PolicyEventQuerySet:
+        """Events dated after ``at`` (default today): what is scheduled, e.g. a law's coming into force."""
+        return self.filter(date__gt=at or _today())
 
     def newest_first(self) -> PolicyEventQuerySet:
         return self.order_by("-date", "-id")

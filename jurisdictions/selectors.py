@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Greatest
 from django.http import Http404
 from django.utils import timezone
 
-from .models import Jurisdiction, PolicyEvent, PolicyEventSource, RegimePeriod, RegimePeriodSource
+from .models import Jurisdiction, PolicyEvent, PolicyEventSource, RegimePeriod, RegimePeriodSource, Source
 
 
 def periods_with_sources():
@@ -150,3 +151,102 @@ def review_queue(limit: int = 25) -> dict:
         .order_by("last_reviewed", "name")[:limit]
     )
     return {"counts": counts, "rows": list(rows), "limit": limit}
+
+
+# --- Dataset version -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatasetVersion:
+    """Which state of the published data a page or file shows, for citations and exports.
+
+    It is the moment a public record (jurisdiction, regime period, policy event or source) last
+    changed. ``label`` is what citations and JSON exports print.
+    """
+
+    changed_at: datetime.datetime | None
+
+    @property
+    def label(self) -> str:
+        if self.changed_at is None:
+            return "empty"
+        return self.changed_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    @property
+    def date(self) -> datetime.date:
+        """The day of the last change (today for an empty dataset)."""
+        if self.changed_at is None:
+            return timezone.localdate()
+        return self.changed_at.astimezone(datetime.UTC).date()
+
+
+def dataset_version() -> DatasetVersion:
+    """The current dataset version, in one query."""
+
+    def latest(queryset):
+        return Subquery(queryset.order_by("-updated_at").values("updated_at")[:1])
+
+    row = Jurisdiction.public.order_by().aggregate(
+        changed_at=Greatest(
+            Max("updated_at"),
+            latest(RegimePeriod.objects.public()),
+            latest(PolicyEvent.objects.public()),
+            latest(Source.objects.all()),
+        )
+    )
+    return DatasetVersion(row["changed_at"])
+
+
+# --- Coming up ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpcomingEntry:
+    """A dated step the records say is still to come: an event dated later (a law coming into
+    force, a scheduled review) or a regime period that begins later."""
+
+    date: datetime.date
+    precision: str
+    jurisdiction: Jurisdiction | None
+    title: str
+    kind_label: str
+    anchor: str  # the fragment of the jurisdiction page (or events page) that shows it
+    event: PolicyEvent | None = None
+    period: RegimePeriod | None = None
+
+
+def upcoming(*, after: datetime.date | None = None) -> list[UpcomingEntry]:
+    """Published events dated after ``after`` (default today) and published periods that begin
+    later, soonest first, in two queries. A period is left out when its enacting event is listed."""
+    after = after or timezone.localdate()
+    events = list(PolicyEvent.objects.public().after(after).select_related("jurisdiction").order_by("date", "id"))
+    entries = [
+        UpcomingEntry(
+            event.date,
+            event.date_precision,
+            event.jurisdiction,
+            event.title,
+            event.get_kind_display(),
+            f"event-{event.slug}",
+            event=event,
+        )
+        for event in events
+    ]
+    listed = {event.pk for event in events}
+    periods = RegimePeriod.objects.public().starting_after(after).select_related("jurisdiction", "legal_model")
+    for period in periods.order_by("start_date", "id"):
+        if period.enacted_by_id in listed:
+            continue
+        model = "Varies within (units coded separately)" if period.varies_within else period.legal_model.name
+        entries.append(
+            UpcomingEntry(
+                period.start_date,
+                "day",
+                period.jurisdiction,
+                f"{model} comes into force",
+                "New regime",
+                "timeline-heading",
+                period=period,
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.date)

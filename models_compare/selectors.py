@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from jurisdictions.models import Jurisdiction, LegalModel, RegimePeriod, RegimePeriodSource
+from jurisdictions.models import Jurisdiction, LegalModel, RegimePeriod
 from jurisdictions.selectors import periods_with_sources
 from jurisdictions.vocabulary import VARIES
 
@@ -38,58 +38,6 @@ def model_counts(jurisdictions) -> list[ModelCount]:
     if tally[None]:
         counts.append(ModelCount("none", "No regime recorded", tally[None]))
     return counts
-
-
-EXPORT_FIELDS = [
-    "slug",
-    "name",
-    "iso_code",
-    "kind",
-    "parent",
-    "region",
-    "legal_model",
-    "workers",
-    "clients",
-    "third_parties",
-    "regime_since",
-    "regime_began_earlier",
-    "confidence",
-    "last_reviewed",
-    "sources",
-]
-
-
-def export_rows(jurisdictions) -> list[dict]:
-    """One dict per jurisdiction in EXPORT_FIELDS order; two queries whatever the count."""
-    rows = list(jurisdictions.select_related("parent"))
-    period_ids = [row.regime_period_id for row in rows if row.regime_period_id]
-    urls = defaultdict(list)
-    for period_id, url in (
-        RegimePeriodSource.objects.filter(regime_period_id__in=period_ids)
-        .order_by("source__url")
-        .values_list("regime_period_id", "source__url")
-    ):
-        urls[period_id].append(url)
-    return [
-        {
-            "slug": row.slug,
-            "name": row.name,
-            "iso_code": row.iso_code or None,
-            "kind": row.kind,
-            "parent": row.parent.slug if row.parent_id else None,
-            "region": row.region,
-            "legal_model": VARIES if row.regime_varies else row.regime_model_slug,
-            "workers": row.regime_workers or None,
-            "clients": row.regime_clients or None,
-            "third_parties": row.regime_third_parties or None,
-            "regime_since": row.regime_since.isoformat() if row.regime_since else None,
-            "regime_began_earlier": row.regime_began_earlier,
-            "confidence": row.regime_confidence,
-            "last_reviewed": row.last_reviewed.isoformat() if row.last_reviewed else None,
-            "sources": urls.get(row.regime_period_id, []),
-        }
-        for row in rows
-    ]
 
 
 # --- Side-by-side comparison ------------------------------------------------------

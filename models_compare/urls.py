@@ -1,15 +1,22 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import views
+from . import data_views, views
 
 app_name = "models_compare"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("jurisdictions/", views.BrowseView.as_view(), name="browse"),
-    path("jurisdictions/export.csv", views.ExportView.as_view(format="csv"), name="export_csv"),
-    path("jurisdictions/export.json", views.ExportView.as_view(format="json"), name="export_json"),
+    path("jurisdictions/export.csv", data_views.JurisdictionExportView.as_view(format="csv"), name="export_csv"),
+    path("jurisdictions/export.json", data_views.JurisdictionExportView.as_view(format="json"), name="export_json"),
+    path("jurisdictions/panel.csv", data_views.PanelExportView.as_view(format="csv"), name="panel_csv"),
+    path("jurisdictions/panel.json", data_views.PanelExportView.as_view(format="json"), name="panel_json"),
+    path("periods/export.csv", data_views.PeriodExportView.as_view(format="csv"), name="periods_csv"),
+    path("periods/export.json", data_views.PeriodExportView.as_view(format="json"), name="periods_json"),
+    path("events/export.csv", data_views.EventExportView.as_view(format="csv"), name="events_csv"),
+    path("events/export.json", data_views.EventExportView.as_view(format="json"), name="events_json"),
+    path("api/openapi.json", data_views.openapi_view, name="openapi"),
     path("compare/", views.CompareView.as_view(), name="compare"),
     path("map/", views.MapFragmentView.as_view(), name="map_fragment"),
     path("map.svg", views.MapSvgView.as_view(), name="map_svg"),

@@ -1,14 +1,11 @@
 """Public pages: home, browse, exports, compare, legal models, events, maps and charts, and each
 jurisdiction's page and feed."""
 
-import json
-
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.views import View
 
@@ -21,7 +18,7 @@ from .as_of import AsOfForm, AsOfMixin
 from .charts import models_over_time, over_time_chart_svg, world_map
 from .filters import JurisdictionFilterSet, PolicyEventFilterSet
 from .forms import CompareForm
-from .selectors import EXPORT_FIELDS, build_comparison, export_rows, model_counts
+from .selectors import build_comparison, model_counts
 
 PAGE_SIZE = 50
 
@@ -68,37 +65,6 @@ class BrowseView(View):
                 "counts": model_counts(jurisdictions),
             },
         )
-
-
-class ExportView(View):
-    """The browse filter's rows, every one of them, as CSV or JSON."""
-
-    format = "csv"
-
-    def get(self, request):
-        filterset = JurisdictionFilterSet(request.GET, queryset=Jurisdiction.public.all())
-        if not filterset.is_valid():
-            return HttpResponse(
-                json.dumps({"errors": filterset.errors.get_json_data()}, indent=2),
-                status=400,
-                content_type="application/json",
-            )
-        as_of = filterset.form.cleaned_data.get("as_of") or timezone.localdate()
-        rows = export_rows(filterset.qs)
-        filename = f"sex-work-law-atlas-{as_of.isoformat()}.{self.format}"
-        if self.format == "json":
-            body = json.dumps(
-                {"as_of": as_of.isoformat(), "count": len(rows), "results": rows}, indent=2, ensure_ascii=False
-            )
-            response = HttpResponse(body, content_type="application/json; charset=utf-8")
-        else:
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            writer = spreadsheet.DictWriter(response, fieldnames=EXPORT_FIELDS)
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({**row, "sources": " ".join(row["sources"])})
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
 
 def _pickers(form: CompareForm) -> list[dict]:
