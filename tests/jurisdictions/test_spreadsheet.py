@@ -72,14 +72,14 @@ class TestPublicExports:
     def test_browse_export_escapes_hostile_names(self, client):
         for index, name in enumerate(HOSTILE):
             RegimePeriodFactory(jurisdiction=JurisdictionFactory(name=name, slug=f"hostile-{index}"))
-        body = client.get("/jurisdictions/export.csv").content.decode()
+        body = client.get("/jurisdictions/export.csv").getvalue().decode("utf-8-sig")
         assert formula_cells(body) == []
         names = [row["name"] for row in csv.DictReader(io.StringIO(body))]
         assert sorted(spreadsheet.unescape_cell(name) for name in names) == sorted(HOSTILE)
 
     def test_numbers_and_dates_stay_plain_in_exports(self, client):
         RegimePeriodFactory(jurisdiction=JurisdictionFactory(name="=Ruritania", slug="ruritania"))
-        row = next(csv.DictReader(io.StringIO(client.get("/jurisdictions/export.csv").content.decode())))
+        row = next(csv.DictReader(io.StringIO(client.get("/jurisdictions/export.csv").getvalue().decode("utf-8-sig"))))
         assert row["regime_since"] == "2003-06-28" and row["name"] == "'=Ruritania"
         chart = list(csv.reader(io.StringIO(client.get("/models/over-time.csv").content.decode())))
         assert chart[1][0].isdigit() and all(cell.isdigit() for cell in chart[1][2:])
