@@ -4,7 +4,7 @@ PYTHON ?= python
 VENV_PYTHON := .venv/bin/python
 PORT ?= 8000
 
-.PHONY: run test setup browser setup-browser stop-db
+.PHONY: run test test-fast setup browser setup-browser stop-db
 
 ## Install uv (into the pinned Python) and the locked dependencies; npm installs the map data
 ## (world-atlas: Natural Earth boundaries, read by models_compare/geography.py).
@@ -33,6 +33,14 @@ test: setup setup-browser
 	.venv/bin/ruff format --check .
 	$(VENV_PYTHON) manage.py makemigrations --check --dry-run
 	$(VENV_PYTHON) -m pytest
+
+## The quick loop while working: lint, formatting, migrations, and every test not marked slow or
+## browser (those start servers, read the whole dataset or drive Chromium). A fresh test database.
+test-fast: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(VENV_PYTHON) manage.py makemigrations --check --dry-run
+	$(VENV_PYTHON) -m pytest -q -m "not slow and not browser" --create-db -p no:cacheprovider
 
 ## Stop the embedded PostgreSQL server.
 stop-db:

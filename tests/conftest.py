@@ -5,7 +5,7 @@ from django.core.cache import caches
 from django.db import connection
 
 from jurisdictions.data_version import BUMP_TRIGGER, forget_data_version
-from tests.factories import JurisdictionFactory, RegimePeriodFactory, legal_model
+from tests.shared_data import make_sweden
 
 
 @pytest.fixture(autouse=True)
@@ -35,25 +35,4 @@ def _caches_and_data_version(request):
 @pytest.fixture
 def sweden(db):
     """Sweden: partial criminalisation before 1999, Nordic model since 1 January 1999."""
-    import datetime
-
-    country = JurisdictionFactory(name="Sweden", slug="sweden", iso_code="SE")
-    RegimePeriodFactory(
-        jurisdiction=country,
-        legal_model=legal_model("partial_criminalization"),
-        start_date=datetime.date(1990, 1, 1),
-        end_date=datetime.date(1999, 1, 1),
-        in_force_before_start=True,
-        treatment_of_workers="legal",
-        treatment_of_clients="legal",
-        treatment_of_third_parties="criminalized",
-    )
-    RegimePeriodFactory(
-        jurisdiction=country,
-        legal_model=legal_model("nordic"),
-        start_date=datetime.date(1999, 1, 1),
-        treatment_of_workers="legal",
-        treatment_of_clients="criminalized",
-        treatment_of_third_parties="criminalized",
-    )
-    return country
+    return make_sweden()

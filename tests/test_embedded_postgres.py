@@ -18,6 +18,10 @@ PROJECT = Path(__file__).resolve().parent.parent
 SCRATCH = PROJECT / "var" / "test-clusters"
 
 
+# Each test starts and stops a real PostgreSQL server.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture
 def cluster():
     SCRATCH.mkdir(parents=True, exist_ok=True)

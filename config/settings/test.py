@@ -7,10 +7,11 @@ SECRET_KEY = "test-only-secret-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 
-# One test database per test run, so concurrent runs on the same server do not collide.
+# A stable name, so `pytest --reuse-db` can keep the test database between runs. Two runs at
+# the same time against one server need different names: set TEST_DATABASE_NAME for one of them.
 import os  # noqa: E402
 
-DATABASES["default"]["TEST"] = {"NAME": f"test_atlas_{os.getpid()}"}  # noqa: F405
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_atlas")}  # noqa: F405
 
 # Tests may lose their last commits in a crash: skip waiting for the WAL flush (per connection;
 # the server itself keeps PostgreSQL's default durability).

@@ -15,6 +15,10 @@ from jurisdictions.validation import EXPECTED_COUNTRY_CODES, validate_dataset
 DATASET = Path(settings.ATLAS_FIXTURES_DIR)
 
 
+# The whole curated dataset: read, validated and loaded.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def dataset():
     return read_dataset(DATASET)

@@ -6,15 +6,16 @@ import pytest
 from jurisdictions.dataset import read_dataset
 from jurisdictions.services import load_dataset
 from tests.factories import JurisdictionFactory, PolicyEventFactory, RegimePeriodFactory, legal_model
+from tests.shared_data import make_sweden, shared_copy, shared_per_module
 
 D = datetime.date
 BASIC = Path(__file__).resolve().parent.parent / "data" / "basic"
 
 
-@pytest.fixture
-def atlas(db, sweden):
+def build_atlas():
     """Sweden (partial → Nordic 1999), New Zealand (partial → decriminalisation 2003),
     Belgium (partial → decriminalisation 2022), and the small federation of tests/data/basic."""
+    sweden = make_sweden()
     nz = JurisdictionFactory(name="New Zealand", slug="new-zealand", iso_code="NZ", region="oceania")
     RegimePeriodFactory(
         jurisdiction=nz,
@@ -66,6 +67,15 @@ def atlas(db, sweden):
     )
     load_dataset(read_dataset(BASIC))
     return {"sweden": sweden, "new-zealand": nz, "belgium": belgium}
+
+
+shared_atlas = shared_per_module(build_atlas)
+
+
+@pytest.fixture
+def atlas(shared_atlas, db):
+    """The atlas of ``build_atlas()``, written once per test module (see ``shared_per_module``)."""
+    return shared_copy(shared_atlas)
 
 
 @pytest.fixture

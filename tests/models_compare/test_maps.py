@@ -413,6 +413,7 @@ class TestGeography:
         assert "AQ" not in shapes  # Antarctica is left out
         assert shapes["MT"].dot is not None  # too small to see: also drawn as a dot
 
+    @pytest.mark.slow  # reads the whole curated dataset
     def test_every_country_of_the_dataset_has_a_shape(self):
         dataset = read_dataset(settings.ATLAS_FIXTURES_DIR)
         codes = {record.iso_code for record in dataset.jurisdictions.values() if len(record.iso_code) == 2}
