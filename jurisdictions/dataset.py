@@ -32,6 +32,7 @@ from urllib.parse import urlparse
 
 import yaml
 
+from .in_force import in_force_on
 from .models import (
     ISO_CODE_PATTERN,
     DatePrecision,
@@ -457,7 +458,7 @@ def _check_references(dataset: Dataset, reader: _Reader) -> None:
 def _check_periods(record: JurisdictionRecord, dataset: Dataset, reader: _Reader) -> None:
     dated = sorted((p for p in record.periods if p.start_date), key=lambda p: p.start_date)
     for earlier, later in zip(dated, dated[1:]):
-        if earlier.end_date is None or earlier.end_date > later.start_date:
+        if in_force_on(earlier, later.start_date):  # sorted: earlier began first, so it overlaps
             reader.problem(later.origin, f"overlaps the period starting {earlier.start_date}")
     for period in record.periods:
         for citation in period.citations:

@@ -1,8 +1,7 @@
 """Read logic for jurisdictions and their dated records.
 
 Every time-dependent method takes a date (``at`` / ``as_of``) defaulting to
-today. Periods are half-open: a period is in force from ``start_date``
-(inclusive) until ``end_date`` (exclusive); ``end_date`` NULL means still in force.
+today. What "in force" means is written once, in ``in_force.py``.
 """
 
 from __future__ import annotations
@@ -13,12 +12,7 @@ from django.db import models
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 
-
-def in_force_q(at: datetime.date, prefix: str = "") -> Q:
-    """Q for regime periods in force on ``at``; ``prefix`` reaches them through a relation."""
-    return Q(**{f"{prefix}start_date__lte": at}) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": at})
-    )
+from .in_force import in_force_q
 
 
 def published_q(prefix: str = "") -> Q:
@@ -47,10 +41,6 @@ class RegimePeriodQuerySet(models.QuerySet):
         """Periods that begin after ``at`` (default today): laws passed but not yet in force."""
         return self.filter(start_date__gt=at or _today())
 
-    def history(self) -> RegimePeriodQuerySet:
-        """Periods oldest first, with their model and enacting event loaded."""
-        return self.select_related("legal_model", "enacted_by").order_by("start_date")
-
 
 class PolicyEventQuerySet(models.QuerySet):
     def published(self) -> PolicyEventQuerySet:
@@ -60,15 +50,6 @@ class PolicyEventQuerySet(models.QuerySet):
     def public(self) -> PolicyEventQuerySet:
         """Events the public may see: published, and international or of a published jurisdiction."""
         return self.filter(published_q()).filter(Q(jurisdiction__isnull=True) | published_q("jurisdiction__"))
-
-    def between(self, start: datetime.date | None = None, end: datetime.date | None = None) -> PolicyEventQuerySet:
-        """Events dated on or after ``start`` and before ``end`` (either bound optional)."""
-        queryset = self
-        if start is not None:
-            queryset = queryset.filter(date__gte=start)
-        if end is not None:
-            queryset = queryset.filter(date__lt=end)
-        return queryset
 
     def up_to(self, at: datetime.date | None = None) -> PolicyEventQuerySet:
         """Events that had happened by ``at`` (inclusive; default today)."""

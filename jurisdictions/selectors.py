@@ -10,6 +10,7 @@ from django.db.models.functions import Greatest
 from django.http import Http404
 from django.utils import timezone
 
+from .in_force import in_force_on
 from .models import Jurisdiction, PolicyEvent, PolicyEventSource, RegimePeriod, RegimePeriodSource, Source
 
 
@@ -87,7 +88,7 @@ def jurisdiction_page(
     if not preview:
         periods, events = periods.published(), events.published()
     history = list(periods.order_by("start_date"))
-    in_force = [p for p in history if p.start_date <= as_of and (p.end_date is None or p.end_date > as_of)]
+    in_force = [p for p in history if in_force_on(p, as_of)]
     # In a preview a draft may overlap the published period it replaces: show the draft.
     current = max(in_force, key=lambda p: (not p.is_published, p.start_date), default=None)
     events = list(events.order_by("date", "id"))

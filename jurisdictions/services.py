@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 
 from .dataset import Citation, Dataset
 from .models import (
@@ -214,8 +214,8 @@ def replaced_period(period: RegimePeriod, *, lock: bool = False) -> RegimePeriod
     """The published period of the same jurisdiction, begun earlier, still open on ``period``'s start."""
     candidates = (
         RegimePeriod.objects.published()
+        .in_force(period.start_date)
         .filter(jurisdiction_id=period.jurisdiction_id, start_date__lt=period.start_date)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=period.start_date))
         .exclude(pk=period.pk)
         .select_related("legal_model")
     )

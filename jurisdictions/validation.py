@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 import pycountry
 
 from .dataset import Citation, Dataset, EventRecord, JurisdictionRecord, PeriodRecord
+from .in_force import in_force_on
 
 # The 193 UN member states (ISO 3166-1 alpha-2).
 UN_MEMBER_STATES = frozenset(
@@ -85,7 +86,7 @@ def _covered(periods: list[PeriodRecord], start: datetime.date, end: datetime.da
     """Whether the periods leave no gap between start and end (None: open-ended)."""
     reached = start
     for period in sorted(periods, key=lambda p: p.start_date):
-        if period.start_date <= reached and (period.end_date is None or period.end_date > reached):
+        if in_force_on(period, reached):
             if period.end_date is None:
                 return True
             reached = period.end_date
@@ -159,7 +160,7 @@ def validate_dataset(dataset: Dataset, *, today: datetime.date, require_coverage
         _check_passage_and_entry_into_force(record, events_by_jurisdiction.get(record.slug, []), dataset, problems)
         if record.iso_code and not iso_code_exists(record.iso_code):
             problems.append(f"{record.origin}: ISO code {record.iso_code} does not exist (pycountry)")
-        current = [p for p in record.periods if p.start_date <= today and (p.end_date is None or p.end_date > today)]
+        current = [p for p in record.periods if in_force_on(p, today)]
         if not current:
             problems.append(f"{record.origin}: '{record.slug}' has no regime in force on {today}")
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
+from jurisdictions.in_force import in_force_on
 from jurisdictions.models import Jurisdiction, LegalModel, RegimePeriod
 from jurisdictions.selectors import periods_with_sources
 from jurisdictions.vocabulary import VARIES
@@ -99,14 +100,7 @@ def build_comparison(*, items: list[ComparisonItem]) -> Comparison:
     columns = []
     for item in items:
         jurisdiction = jurisdictions[item.slug]
-        period = next(
-            (
-                p
-                for p in periods[jurisdiction.pk]
-                if p.start_date <= item.as_of and (p.end_date is None or p.end_date > item.as_of)
-            ),
-            None,
-        )
+        period = next((p for p in periods[jurisdiction.pk] if in_force_on(p, item.as_of)), None)
         columns.append(ComparisonColumn(item, jurisdiction, period))
     return Comparison(columns=columns, rows=_comparison_rows(columns))
 
