@@ -83,7 +83,7 @@ class TestPeriods:
         assert reform["began_earlier"] == "false" and rows[0]["began_earlier"] == "true"
         assert reform["enacted_by"] == "belgium-2022-reform-in-force"
         assert "https://refli.be/fr/lex/2022031330" in reform["sources"].split(" ")
-        assert len(reform["sources"].split(" ")) == 5
+        assert len(reform["sources"].split(" ")) == 7
 
     def test_browse_filters_choose_the_jurisdictions(self, client, curated):
         data = get_json(client, "periods_json", legal_model="nordic")
