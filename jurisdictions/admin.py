@@ -129,7 +129,7 @@ class RegimePeriodInline(StatusReadOnlyMixin, admin.StackedInline):
             {
                 "fields": [
                     CONCURRENCY_FIELDS,
-                    ("start_date", "end_date", "in_force_before_start"),
+                    ("start_date", "start_precision", "end_date", "end_precision", "in_force_before_start"),
                     "end_replaced",
                     ("varies_within", "legal_model"),
                     ("treatment_of_workers", "treatment_of_clients", "treatment_of_third_parties"),
@@ -342,7 +342,7 @@ class RegimePeriodAdmin(PublishingAdminMixin, SpreadsheetImportExportMixin, admi
                 "fields": [
                     CONCURRENCY_FIELDS,
                     "jurisdiction",
-                    ("start_date", "end_date", "in_force_before_start"),
+                    ("start_date", "start_precision", "end_date", "end_precision", "in_force_before_start"),
                     "end_replaced",
                     ("varies_within", "legal_model"),
                     ("treatment_of_workers", "treatment_of_clients", "treatment_of_third_parties"),

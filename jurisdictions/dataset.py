@@ -117,6 +117,8 @@ class PeriodRecord:
     enacted_by: str | None
     citations: list[Citation]
     origin: str = ""
+    start_precision: str = "day"
+    end_precision: str = "day"
 
     @property
     def varies_within(self) -> bool:
@@ -268,13 +270,18 @@ class _Reader:
             origin=where,
         )
 
-    def event(self, data: dict, where: str, jurisdiction_slug: str | None) -> EventRecord:
-        precision = self.choice(data, "precision", where, DatePrecision.values, default="day")
-        date = self.date(data, "date", where)
+    def precision(self, data: dict, key: str, date: datetime.date | None, where: str) -> str:
+        """A date's precision (default 'day'), checked against the date: the 1st, or 1 January."""
+        precision = self.choice(data, key, where, DatePrecision.values, default="day")
         if date and precision == "month" and date.day != 1:
-            self.problem(where, "with precision 'month' the date must be the 1st of the month")
+            self.problem(where, f"with '{key}' 'month' the date must be the 1st of the month")
         if date and precision == "year" and (date.month, date.day) != (1, 1):
-            self.problem(where, "with precision 'year' the date must be 1 January")
+            self.problem(where, f"with '{key}' 'year' the date must be 1 January")
+        return precision
+
+    def event(self, data: dict, where: str, jurisdiction_slug: str | None) -> EventRecord:
+        date = self.date(data, "date", where)
+        precision = self.precision(data, "precision", date, where)
         return EventRecord(
             key=self.slug(data, "key", where, max_length=150),
             date=date,
@@ -315,13 +322,17 @@ class _Reader:
         end = self.date(data, "end", where, required=False)
         if start and end and end <= start:
             self.problem(where, f"'end' {end} must be after 'start' {start}")
+        if end is None and data.get("end_precision") not in (None, "day"):
+            self.problem(where, "'end_precision' needs an 'end' date")
         enacted_by = data.get("enacted_by")
         if enacted_by is not None and not isinstance(enacted_by, str):
             self.problem(where, "'enacted_by' must be an event key")
             enacted_by = None
         return PeriodRecord(
             start_date=start,
+            start_precision=self.precision(data, "start_precision", start, where),
             end_date=end,
+            end_precision=self.precision(data, "end_precision", end, where),
             in_force_before_start=self.boolean(data, "in_force_before_start", where),
             legal_model=None if varies else model,
             treatment_of_workers=treatments["workers"],
@@ -460,6 +471,12 @@ def _check_periods(record: JurisdictionRecord, dataset: Dataset, reader: _Reader
     for earlier, later in zip(dated, dated[1:]):
         if in_force_on(earlier, later.start_date):  # sorted: earlier began first, so it overlaps
             reader.problem(later.origin, f"overlaps the period starting {earlier.start_date}")
+        elif earlier.end_date == later.start_date and earlier.end_precision != later.start_precision:
+            reader.problem(
+                later.origin,
+                f"'start_precision' {later.start_precision!r} differs from the 'end_precision' "
+                f"{earlier.end_precision!r} of the period it follows (one date, one precision)",
+            )
     for period in record.periods:
         for citation in period.citations:
             if citation.source_key not in dataset.sources:

@@ -7,6 +7,8 @@ trigger), so the admin, the loader and raw ORM writes are held to the same rules
 
 from __future__ import annotations
 
+import datetime
+
 import pghistory
 import pgtrigger
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -57,9 +59,29 @@ class Region(models.TextChoices):
 
 
 class DatePrecision(models.TextChoices):
+    """How much of a date the sources establish. A less precise date is stored as the first day
+    of its month or year, so dates still sort and filter; it is shown only as far as it is known."""
+
     DAY = "day", "Day"
     MONTH = "month", "Month"
     YEAR = "year", "Year"
+
+    def format(self, value: datetime.date) -> str:
+        """'2003', 'June 2003' or '28 June 2003'."""
+        if self == DatePrecision.YEAR:
+            return str(value.year)
+        if self == DatePrecision.MONTH:
+            return f"{value:%B} {value.year}"
+        return f"{value.day} {value:%B} {value.year}"
+
+
+def date_matches_precision_q(date_field: str, precision_field: str) -> Q:
+    """Q: the date is the 1st of its month (month precision) or 1 January (year precision)."""
+    return (
+        Q(**{precision_field: DatePrecision.DAY})
+        | Q(**{precision_field: DatePrecision.MONTH, f"{date_field}__day": 1})
+        | Q(**{precision_field: DatePrecision.YEAR, f"{date_field}__month": 1, f"{date_field}__day": 1})
+    )
 
 
 class EventKind(models.TextChoices):
@@ -438,7 +460,17 @@ class RegimePeriod(Publishable):
         related_name="regime_periods",
         help_text="Blank only when the law varies within the jurisdiction.",
     )
-    start_date = models.DateField("in force from", help_text="First day the regime applied.")
+    start_date = models.DateField(
+        "in force from",
+        help_text="First day the regime applied. For month or year precision, the first day of the month or year.",
+    )
+    start_precision = models.CharField(
+        "start date precision",
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How much of the start date the sources establish: pages show '1995' for year precision.",
+    )
     in_force_before_start = models.BooleanField(
         "already in force before",
         default=False,
@@ -450,6 +482,13 @@ class RegimePeriod(Publishable):
         null=True,
         blank=True,
         help_text="First day it no longer applied (exclusive). Blank: still in force.",
+    )
+    end_precision = models.CharField(
+        "end date precision",
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How much of the end date the sources establish (ignored while the period is in force).",
     )
     treatment_of_workers = models.CharField(
         "sex workers",
@@ -559,6 +598,18 @@ class RegimePeriod(Publishable):
                 violation_error_message="The end date must be after the start date.",
             ),
             models.CheckConstraint(
+                condition=date_matches_precision_q("start_date", "start_precision"),
+                name="regime_period_start_matches_precision",
+                violation_error_message="With month precision the start date must be the 1st; "
+                "with year precision, 1 January.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | date_matches_precision_q("end_date", "end_precision"),
+                name="regime_period_end_matches_precision",
+                violation_error_message="With month precision the end date must be the 1st; "
+                "with year precision, 1 January.",
+            ),
+            models.CheckConstraint(
                 condition=(
                     Q(
                         varies_within=True,
@@ -623,6 +674,16 @@ class RegimePeriod(Publishable):
         "registration",
         "health_checks",
     )
+
+    @property
+    def start_display(self) -> str:
+        """The start date as precisely as it is known: '1995', 'June 2020', '28 June 2003'."""
+        return DatePrecision(self.start_precision).format(self.start_date)
+
+    @property
+    def end_display(self) -> str:
+        """The end date as precisely as it is known; empty while the period is in force."""
+        return DatePrecision(self.end_precision).format(self.end_date) if self.end_date else ""
 
     @property
     def model_slug(self) -> str:

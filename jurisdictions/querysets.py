@@ -71,6 +71,7 @@ REGIME_ANNOTATIONS = {
     "regime_model_name": "regime__legal_model__name",
     "regime_model_position": "regime__legal_model__position",
     "regime_since": "regime__start_date",
+    "regime_since_precision": "regime__start_precision",
     "regime_began_earlier": "regime__in_force_before_start",
     "regime_until": "regime__end_date",
     "regime_workers": "regime__treatment_of_workers",

@@ -105,7 +105,9 @@ class RegimePeriodResource(DraftUnlessPublisherMixin, resources.ModelResource):
         fields = [
             "jurisdiction",
             "start_date",
+            "start_precision",
             "end_date",
+            "end_precision",
             "in_force_before_start",
             "varies_within",
             "legal_model",

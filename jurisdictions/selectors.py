@@ -100,7 +100,7 @@ def jurisdiction_page(
     )
     compare_options = list(Jurisdiction.public.exclude(pk=jurisdiction.pk).order_by("name").values_list("slug", "name"))
     timeline = sorted(
-        [TimelineEntry(p.start_date, "day", period=p) for p in history]
+        [TimelineEntry(p.start_date, p.start_precision, period=p) for p in history]
         + [TimelineEntry(e.date, e.date_precision, event=e) for e in events],
         key=lambda entry: (entry.date, entry.event is None),
     )

@@ -182,7 +182,9 @@ def load_dataset(dataset: Dataset, *, prune_events: bool = False) -> LoadReport:
                 RegimePeriod,
                 lookup,
                 {
+                    "start_precision": period.start_precision,
                     "end_date": period.end_date,
+                    "end_precision": period.end_precision,
                     "in_force_before_start": period.in_force_before_start,
                     "varies_within": period.varies_within,
                     "legal_model_id": legal_models[period.legal_model] if period.legal_model else None,

@@ -120,6 +120,13 @@ JURISDICTION_FIELDS = [
     *TREATMENT_FIELDS,
     Field("regime_since", "First day of the regime in force.", "date", nullable=True),
     Field(
+        "regime_since_precision",
+        "How much of `regime_since` the sources establish: `day`; `month` (the date is the 1st: read "
+        "'June 2020'); `year` (the date is 1 January: read '1995'). Null without a regime.",
+        values=tuple(DatePrecision.values),
+        nullable=True,
+    ),
+    Field(
         "regime_began_earlier",
         "`true` when the regime was already in force on `regime_since`, the start "
         "of the atlas's coverage (1 January 1990): it began earlier. Null without a regime.",
@@ -149,11 +156,23 @@ PERIOD_FIELDS = [
     *PLACE_FIELDS,
     Field("start_date", "First day the regime applied (inclusive).", "date"),
     Field(
+        "start_precision",
+        "How much of `start_date` the sources establish: `day`, `month` (the date is the 1st) or `year` "
+        "(the date is 1 January).",
+        values=tuple(DatePrecision.values),
+    ),
+    Field(
         "began_earlier",
         "`true` when the regime began before `start_date`, the start of the atlas's coverage (1 January 1990).",
         "boolean",
     ),
     Field("end_date", "First day it no longer applied (exclusive); null while still in force.", "date", nullable=True),
+    Field(
+        "end_precision",
+        "How much of `end_date` the sources establish, as `start_precision`; null while still in force.",
+        values=tuple(DatePrecision.values),
+        nullable=True,
+    ),
     *_coded(
         "legal_model",
         "The legal model, or `varies` where the units are coded separately.",
@@ -206,6 +225,13 @@ PANEL_FIELDS = [
         "regime_since",
         "First day of the regime in force; with `jurisdiction` it identifies the row of the periods export.",
         "date",
+        nullable=True,
+    ),
+    Field(
+        "regime_since_precision",
+        "How much of `regime_since` the sources establish: `day`; `month` (the date is the 1st: read "
+        "'June 2020'); `year` (the date is 1 January: read '1995'). Null without a regime.",
+        values=tuple(DatePrecision.values),
         nullable=True,
     ),
     Field(
@@ -290,6 +316,7 @@ def jurisdiction_rows(jurisdictions, *, as_of: datetime.date) -> Iterator[dict]:
                     third_parties=row.regime_third_parties,
                 ),
                 "regime_since": _iso(row.regime_since),
+                "regime_since_precision": row.regime_since_precision,
                 "regime_began_earlier": row.regime_began_earlier,
                 "confidence": row.regime_confidence,
                 "confidence_label": _label(CONFIDENCES, row.regime_confidence),
@@ -316,8 +343,10 @@ def period_rows(periods) -> Iterator[dict]:
                 "jurisdiction_name": place.name,
                 "iso_code": place.iso_code or None,
                 "start_date": period.start_date.isoformat(),
+                "start_precision": period.start_precision,
                 "began_earlier": period.in_force_before_start,
                 "end_date": _iso(period.end_date),
+                "end_precision": period.end_precision if period.end_date else None,
                 **_regime_values(
                     model=period.model_slug,
                     workers=period.treatment_of_workers,
@@ -407,6 +436,7 @@ def panel_rows(jurisdictions, *, years: list[tuple[int, datetime.date]]) -> Iter
             "period__treatment_of_clients",
             "period__treatment_of_third_parties",
             "period__confidence",
+            "period__start_precision",
         )
     )
     for _, group in itertools.groupby(rows.iterator(chunk_size=CHUNK_SIZE), key=lambda row: row[0]):
@@ -415,7 +445,9 @@ def panel_rows(jurisdictions, *, years: list[tuple[int, datetime.date]]) -> Iter
         periods = [row[7:] for row in group if row[9] is not None]
         for year, at in years:
             period = next((p for p in periods if p[2] <= at and (p[3] is None or p[3] > at)), None)
-            model, varies, since, _until, earlier, workers, clients, third_parties, confidence = period or (None,) * 9
+            model, varies, since, _until, earlier, workers, clients, third_parties, confidence, precision = (
+                period or (None,) * 10
+            )
             yield {
                 "jurisdiction": slug,
                 "jurisdiction_name": name,
@@ -431,6 +463,7 @@ def panel_rows(jurisdictions, *, years: list[tuple[int, datetime.date]]) -> Iter
                     model=VARIES if varies else model, workers=workers, clients=clients, third_parties=third_parties
                 ),
                 "regime_since": _iso(since),
+                "regime_since_precision": precision,
                 "regime_began_earlier": earlier,
                 "confidence": confidence,
                 "confidence_label": _label(CONFIDENCES, confidence),

@@ -289,7 +289,7 @@ class ModelFeed(Feed):
         )
 
     def item_title(self, period):
-        return f"{period.jurisdiction.name}: {period.legal_model.name} from {period.start_date:%d %B %Y}"
+        return f"{period.jurisdiction.name}: {period.legal_model.name} from {period.start_display}"
 
     def item_description(self, period):
         return period.notes

@@ -5,6 +5,8 @@ import datetime
 from django import template
 from django.utils.http import urlencode
 
+from jurisdictions.models import DatePrecision
+
 register = template.Library()
 
 
@@ -13,11 +15,7 @@ def at_precision(value: datetime.date | None, precision: str = "day") -> str:
     """A date shown only as precisely as it is known: '2003', 'June 2003' or '28 June 2003'."""
     if value is None:
         return ""
-    if precision == "year":
-        return str(value.year)
-    if precision == "month":
-        return f"{value:%B} {value.year}"
-    return f"{value.day} {value:%B} {value.year}"
+    return DatePrecision(precision or DatePrecision.DAY).format(value)
 
 
 @register.simple_tag(takes_context=True)

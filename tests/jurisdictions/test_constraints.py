@@ -94,6 +94,34 @@ class TestRegimePeriodDates:
             period.full_clean()
 
 
+class TestRegimePeriodDatePrecision:
+    def test_year_precision_needs_1_january(self):
+        assert_refused(**period_values(JurisdictionFactory(), D(1995, 6, 1), start_precision="year"))
+
+    def test_month_precision_needs_the_first_of_the_month(self):
+        assert_refused(**period_values(JurisdictionFactory(), D(1995, 6, 2), start_precision="month"))
+
+    def test_end_precision_is_checked_too(self):
+        values = period_values(JurisdictionFactory(), D(1995, 1, 1), D(2005, 3, 1), end_precision="year")
+        assert_refused(**values)
+
+    def test_unknown_precision_is_rejected(self):
+        assert_refused(**period_values(JurisdictionFactory(), D(1995, 1, 1), start_precision="week"))
+
+    def test_less_precise_dates_on_the_first_are_accepted(self):
+        period = RegimePeriod.objects.create(
+            **period_values(
+                JurisdictionFactory(), D(1995, 1, 1), D(2005, 6, 1), start_precision="year", end_precision="month"
+            )
+        )
+        assert (period.start_display, period.end_display) == ("1995", "June 2005")
+
+    def test_full_clean_names_the_precision_problem(self):
+        period = RegimePeriod(**period_values(JurisdictionFactory(), D(1995, 6, 1), start_precision="year"))
+        with pytest.raises(ValidationError, match="with year precision, 1 January"):
+            period.full_clean()
+
+
 class TestRegimePeriodCoding:
     def test_varies_with_a_model_is_rejected(self):
         assert_refused(**period_values(JurisdictionFactory(), D(2000, 1, 1), varies_within=True))

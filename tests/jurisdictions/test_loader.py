@@ -117,6 +117,10 @@ def test_dry_run_writes_nothing(dataset_dir):
         ("parent: federation", "parent: atlantis", "parent 'atlantis' is not in the dataset"),
         ("date: 1995-07-01", "date: 1995-02-30", "must be a real date"),
         ("enacted_by: province-reform-in-force", "enacted_by: nothing", "unknown event 'nothing'"),
+        ("      - start: 1995-07-01\n", "      - start: 1995-07-01\n        start_precision: year\n", "1 January"),
+        ("      - start: 1995-07-01\n", "      - start: 1995-07-01\n        start_precision: decade\n", "'decade'"),
+        ("      - start: 1995-07-01\n", "      - start: 1995-07-01\n        start_precision: month\n", "differs from"),
+        ("      - start: 1995-07-01\n", "      - start: 1995-07-01\n        end_precision: year\n", "needs an 'end'"),
     ],
 )
 def test_malformed_dataset_is_refused_with_its_location(dataset_dir, old, new, message):
@@ -145,3 +149,20 @@ def test_validation_requires_low_confidence_for_encyclopedia_only_records(datase
     problems = validate_dataset(read_dataset(dataset_dir), today=datetime.date(2026, 1, 1))
     assert any("encyclopedia pages only" in problem and "periods[1]" in problem for problem in problems)
     assert any("encyclopedia pages only" in problem and "events[0]" in problem for problem in problems)
+
+
+def test_period_date_precision_is_loaded(dataset_dir):
+    edit(
+        dataset_dir / "federation.yaml",
+        "        end: 1995-07-01\n",
+        "        end: 1995-07-01\n        end_precision: month\n",
+    )
+    edit(
+        dataset_dir / "federation.yaml",
+        "      - start: 1995-07-01\n",
+        "      - start: 1995-07-01\n        start_precision: month\n",
+    )
+    load_dataset(read_dataset(dataset_dir))
+    before, after = RegimePeriod.objects.filter(jurisdiction__slug="province").order_by("start_date")
+    assert (before.start_precision, before.end_precision) == ("day", "month")
+    assert (after.start_precision, after.end_display, after.start_display) == ("month", "", "July 1995")

@@ -140,7 +140,8 @@ class TestExports:
         assert list(nz) == [
             *("slug", "name", "iso_code", "kind", "kind_label", "parent", "region", "region_label", "as_of"),
             *("legal_model", "legal_model_label", "workers", "workers_label", "clients", "clients_label"),
-            *("third_parties", "third_parties_label", "regime_since", "regime_began_earlier", "confidence"),
+            *("third_parties", "third_parties_label", "regime_since", "regime_since_precision"),
+            *("regime_began_earlier", "confidence"),
             *("confidence_label", "last_reviewed", "sources"),
         ]
         assert nz["as_of"] == "2010-01-01" and nz["legal_model_label"] == "Decriminalisation"
@@ -180,6 +181,40 @@ class TestJurisdictionPage:
     def test_year_precision_is_shown_as_a_year(self, client, atlas):
         body = client.get("/jurisdictions/belgium/").content.decode()
         assert ">2022</time>" in body and "1 January 2022" not in body
+
+    def test_a_period_with_year_precision_prints_its_year_only(self, client, atlas):
+        import datetime
+
+        from tests.factories import JurisdictionFactory, RegimePeriodFactory, legal_model
+
+        place = JurisdictionFactory(name="Placeholder Land", slug="placeholder-land")
+        RegimePeriodFactory(
+            jurisdiction=place,
+            legal_model=legal_model("partial_criminalization"),
+            start_date=datetime.date(1990, 1, 1),
+            in_force_before_start=True,
+            end_date=datetime.date(1995, 1, 1),
+            end_precision="year",
+            treatment_of_workers="partially_criminalized",
+            treatment_of_third_parties="criminalized",
+        )
+        RegimePeriodFactory(jurisdiction=place, start_date=datetime.date(1995, 1, 1), start_precision="year")
+        pages = {
+            "detail": "/jurisdictions/placeholder-land/",
+            "browse": "/jurisdictions/?q=placeholder",
+            "model": "/models/decriminalization/",
+            "compare": "/compare/?j=placeholder-land@1994-06-01&j=placeholder-land",
+        }
+        for name, url in pages.items():
+            body = client.get(url).content.decode()
+            assert "1995" in body, name
+            assert "1 January 1995" not in body, name
+        detail = client.get(pages["detail"]).content.decode()
+        assert "since 1995" in detail and "until 1995" in detail and ">1995</time>" in detail
+        export = client.get("/jurisdictions/export.json", {"q": "placeholder"}).json()["results"][0]
+        assert export["regime_since"] == "1995-01-01" and export["regime_since_precision"] == "year"
+        periods = client.get("/periods/export.json", {"q": "placeholder"}).json()["results"]
+        assert [(p["start_precision"], p["end_precision"]) for p in periods] == [("day", "year"), ("year", None)]
 
     def test_as_of_shows_the_old_regime(self, client, atlas):
         response = client.get("/jurisdictions/new-zealand/", {"as_of": "2000-01-01"})
