@@ -11,7 +11,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
 from . import services
-from .models import PolicyEvent, PublicationStatus, RegimePeriod, Source
+from .models import DatePrecision, PolicyEvent, PublicationStatus, RegimePeriod, Source
 
 
 def _last_editor(instance) -> str:
@@ -101,6 +101,19 @@ class RegimePeriodForm(ConcurrentEditForm):
         help_text="When this period starts while a published period is still open, end that one "
         "the day this one begins. Drafts end it when they are published.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Most dates are exact: a form (or an older script) that leaves the precision out means 'day'.
+        for name in ("start_precision", "end_precision"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean_start_precision(self):
+        return self.cleaned_data.get("start_precision") or DatePrecision.DAY
+
+    def clean_end_precision(self):
+        return self.cleaned_data.get("end_precision") or DatePrecision.DAY
 
     def validate_constraints(self):
         if not (self.instance.start_date and self.instance.jurisdiction_id):

@@ -66,6 +66,12 @@ class DatePrecision(models.TextChoices):
     MONTH = "month", "Month"
     YEAR = "year", "Year"
 
+    def fits(self, value: datetime.date) -> bool:
+        """Whether ``value`` is a valid date at this precision: the 1st of the month, or 1 January."""
+        if self == DatePrecision.YEAR:
+            return (value.month, value.day) == (1, 1)
+        return self == DatePrecision.DAY or value.day == 1
+
     def format(self, value: datetime.date) -> str:
         """'2003', 'June 2003' or '28 June 2003'."""
         if self == DatePrecision.YEAR:
@@ -718,6 +724,13 @@ class RegimePeriod(Publishable):
         # Checked here too so the no-overlap check never builds an impossible range.
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             raise ValidationError({"end_date": "The end date must be after the start date."})
+        # Here too because the admin skips the start-date constraints when it ends a replaced period.
+        for date_field, precision_field in (("start_date", "start_precision"), ("end_date", "end_precision")):
+            value, precision = getattr(self, date_field), getattr(self, precision_field)
+            if value and precision in DatePrecision.values and not DatePrecision(precision).fits(value):
+                raise ValidationError(
+                    {date_field: "With month precision the date must be the 1st; with year precision, 1 January."}
+                )
         if self.enacted_by_id and self.enacted_by.jurisdiction_id not in (None, self.jurisdiction_id):
             raise ValidationError({"enacted_by": "The enacting event belongs to another jurisdiction."})
 

@@ -77,6 +77,18 @@ def test_valid_period_is_saved(admin_client):
     assert country.regime_periods.get().sources.count() == 1
 
 
+def test_year_precision_period_is_saved_and_a_mismatch_is_a_form_error(admin_client):
+    country = JurisdictionFactory()
+    url = reverse("admin:jurisdictions_regimeperiod_add")
+    wrong = {**period_form(country, "1995-06-01", source=SourceFactory()), "start_precision": "year"}
+    response = admin_client.post(url, wrong)
+    assert response.status_code == 200
+    assert "with year precision, 1 January" in response.content.decode()
+    right = {**period_form(country, "1995-01-01", source=SourceFactory()), "start_precision": "year"}
+    assert admin_client.post(url, right).status_code == 302
+    assert country.regime_periods.get().start_display == "1995"
+
+
 def test_parent_cycle_is_a_form_error(admin_client):
     top = JurisdictionFactory(kind="state")
     child = JurisdictionFactory(kind="county", parent=top)
