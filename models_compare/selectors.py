@@ -114,7 +114,7 @@ def _comparison_rows(columns: list[ComparisonColumn]) -> list[ComparisonRow]:
 
     def since(period):
         prefix = "Before " if period.in_force_before_start else ""
-        return f"{prefix}{period.start_date.day} {period.start_date:%B} {period.start_date.year}"
+        return f"{prefix}{period.start_display}"
 
     rows = [ComparisonRow("Legal model", each(model_name), group="Model")]
     for role, name in RegimePeriod.ROLE_FIELDS:

@@ -211,9 +211,11 @@ class TestJurisdictionPage:
             assert "1 January 1995" not in body, name
         detail = client.get(pages["detail"]).content.decode()
         assert "since 1995" in detail and "until 1995" in detail and ">1995</time>" in detail
-        export = client.get("/jurisdictions/export.json", {"q": "placeholder"}).json()["results"][0]
+        response = client.get("/jurisdictions/export.json", {"q": "placeholder"})
+        export = json.loads(b"".join(response.streaming_content))["results"][0]
         assert export["regime_since"] == "1995-01-01" and export["regime_since_precision"] == "year"
-        periods = client.get("/periods/export.json", {"q": "placeholder"}).json()["results"]
+        response = client.get("/periods/export.json", {"q": "placeholder"})
+        periods = json.loads(b"".join(response.streaming_content))["results"]
         assert [(p["start_precision"], p["end_precision"]) for p in periods] == [("day", "year"), ("year", None)]
 
     def test_as_of_shows_the_old_regime(self, client, atlas):
