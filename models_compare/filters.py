@@ -37,6 +37,12 @@ class EventsUpToFilter(django_filters.Filter):
     field_class = AsOfField
 
 
+class JurisdictionFilterForm(forms.Form):
+    def clean_sort(self):
+        """Each sort key once, empty ones dropped: ``?sort=,`` or ``?sort=name,,name`` means what it says."""
+        return list(dict.fromkeys(key for key in self.cleaned_data.get("sort") or [] if key)) or None
+
+
 class JurisdictionFilterSet(django_filters.FilterSet):
     """Browse and export: jurisdictions with the regime in force on ``as_of``."""
 
@@ -107,6 +113,7 @@ class JurisdictionFilterSet(django_filters.FilterSet):
     class Meta:
         model = Jurisdiction
         fields = []
+        form = JurisdictionFilterForm
 
     def filter_queryset(self, queryset):
         # The regime must be annotated before any filter reads it.
