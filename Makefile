@@ -4,7 +4,7 @@ PYTHON ?= python
 VENV_PYTHON := .venv/bin/python
 PORT ?= 8000
 
-.PHONY: run test test-fast setup browser setup-browser stop-db
+.PHONY: run serve test test-fast setup browser setup-browser stop-db
 
 ## Install uv (into the pinned Python) and the locked dependencies; npm installs the map data
 ## (world-atlas: Natural Earth boundaries, read by models_compare/geography.py).
@@ -19,6 +19,21 @@ run: setup
 	$(VENV_PYTHON) manage.py setup_roles
 	$(VENV_PYTHON) manage.py load_atlas --if-changed
 	$(VENV_PYTHON) manage.py runserver 127.0.0.1:$(PORT)
+
+## Serve the production configuration (README, "Deploy"): gunicorn on $(BIND), behind a proxy that
+## terminates TLS. Needs DATABASE_URL and SECRET_KEY; collects the static files (served by WhiteNoise)
+## and applies migrations first. WORKERS (default 2) sets the number of gunicorn processes.
+BIND ?= 127.0.0.1:$(PORT)
+WORKERS ?= 2
+serve: export DJANGO_SETTINGS_MODULE = config.settings.production
+serve: setup
+	@test -n "$$DATABASE_URL" || { echo "make serve: set DATABASE_URL=postgres://... (see README, Deploy)" >&2; exit 2; }
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY to 50 or more random characters (see README, Deploy)" >&2; exit 2; }
+	$(VENV_PYTHON) manage.py collectstatic --noinput --verbosity 0
+	$(VENV_PYTHON) manage.py migrate --noinput
+	$(VENV_PYTHON) manage.py check --deploy
+	.venv/bin/gunicorn config.wsgi --bind $(BIND) --workers $(WORKERS) --no-control-socket \
+	  --access-logfile - --timeout 30 --graceful-timeout 10
 
 ## Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium).
 setup-browser:

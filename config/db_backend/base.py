@@ -1,15 +1,71 @@
-"""PostgreSQL backend that starts the embedded server before its first connection.
+"""PostgreSQL backend with a client-side deadline on every database call.
 
-Used only when ``DATABASE_URL`` is unset. Starting on connect (not on settings
-import) means commands that never touch the database stay instant.
+The server's ``statement_timeout`` ends slow queries; this ends calls to a server that no
+longer answers at all (see ``deadline.py``), so a hung database costs a request a couple of
+seconds and a 503, never a worker. Connecting is bounded by ``connect_timeout`` (settings).
 """
 
-from django.db.backends.postgresql.base import DatabaseWrapper as PostgresDatabaseWrapper
+from contextlib import contextmanager
 
-from config.embedded_postgres import EmbeddedPostgres
+from django.conf import settings
+from django.db.backends.postgresql.base import DatabaseWrapper as PostgresDatabaseWrapper
+from django.db.utils import OperationalError
+
+from .deadline import watchdog
+
+# A health check is one SELECT 1: a live server answers in milliseconds.
+HEALTH_CHECK_SECONDS = 1.0
+# Past the server's statement_timeout, so that the server's own error comes first.
+MARGIN_SECONDS = 0.5
 
 
 class DatabaseWrapper(PostgresDatabaseWrapper):
-    def get_new_connection(self, conn_params):
-        EmbeddedPostgres.from_environment().ensure_running()
-        return super().get_new_connection(conn_params)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.execute_wrappers.append(self._execute_with_deadline)
+        self._health_check_hung = False
+
+    @property
+    def call_deadline(self) -> float:
+        """Seconds a call may take before the connection is given up (0: no limit)."""
+        timeout = getattr(settings, "DATABASE_STATEMENT_TIMEOUT", 0)
+        return timeout + MARGIN_SECONDS if timeout else 0
+
+    @contextmanager
+    def _deadline(self, seconds: float):
+        if self.connection is None or self.connection.closed:
+            yield None
+            return
+        with watchdog.guard(self.connection.fileno(), seconds) as call:
+            try:
+                yield call
+            except Exception as error:
+                if call.expired:
+                    raise OperationalError(f"the database did not answer within {seconds:g} s") from error
+                raise
+
+    def _execute_with_deadline(self, execute, sql, params, many, context):
+        with self._deadline(self.call_deadline):
+            return execute(sql, params, many, context)
+
+    def is_usable(self):
+        with self._deadline(HEALTH_CHECK_SECONDS) as call:
+            usable = super().is_usable()
+        self._health_check_hung = bool(call and call.expired)
+        return usable
+
+    def close_if_health_check_failed(self):
+        # A check that hung closed the connection; reconnecting would wait connect_timeout
+        # for the same silent server, so fail this request now (a 503) instead.
+        super().close_if_health_check_failed()
+        if self._health_check_hung:
+            self._health_check_hung = False
+            raise OperationalError(f"the database did not answer a health check within {HEALTH_CHECK_SECONDS:g} s")
+
+    def _commit(self):
+        with self._deadline(self.call_deadline):
+            return super()._commit()
+
+    def _rollback(self):
+        with self._deadline(self.call_deadline):
+            return super()._rollback()

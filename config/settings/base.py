@@ -5,10 +5,12 @@ embedded PostgreSQL (see ``config/embedded_postgres.py``).
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from config.embedded_postgres import EmbeddedPostgres
 
@@ -20,6 +22,16 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value and value.strip() else default
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value and value.strip() else default
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -58,15 +70,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (SECURE_CSP below).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Public addresses answer GET and HEAD only (405); before CSRF, which would answer 403.
+    "config.security.PublicReadOnlyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the user and URL of each request in the change history.
     "pghistory.middleware.HistoryMiddleware",
+    # A database that is down or hung: a 503 page with Retry-After (see also handler500).
+    "config.database_faults.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -81,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -92,8 +111,43 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...).")
+    # PostgreSQL with a deadline on every call (config/db_backend).
+    DATABASES["default"]["ENGINE"] = "config.db_backend"
 else:
     DATABASES = {"default": EmbeddedPostgres.from_environment().connection_settings()}
+
+# A database that is down or hung costs a request seconds and a 503, not a worker: connecting
+# gives up after DATABASE_CONNECT_TIMEOUT seconds (2 at least, libpq's floor), a statement after
+# DATABASE_STATEMENT_TIMEOUT seconds (0: no limit; manage.py commands other than runserver
+# default to 0, so migrations and loads are never cut short).
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 2)
+DATABASE_STATEMENT_TIMEOUT = env_float("DATABASE_STATEMENT_TIMEOUT", 2.0)
+
+
+def database_timeouts(options: dict, statement_timeout: float) -> dict:
+    """``options`` with the connect and statement timeouts set (other options kept)."""
+    others = re.sub(r"-c statement_timeout=\S+", "", options.get("options", "")).split()
+    server_options = " ".join([*others, f"-c statement_timeout={int(statement_timeout * 1000)}"])
+    return {**options, "connect_timeout": DATABASE_CONNECT_TIMEOUT, "options": server_options}
+
+
+DATABASES["default"]["OPTIONS"] = database_timeouts(DATABASES["default"].get("OPTIONS", {}), DATABASE_STATEMENT_TIMEOUT)
+
+# --- Content-Security-Policy ---------------------------------------------------
+# Everything from this origin only; no inline script or style anywhere (the map and charts
+# style themselves with classes and SVG attributes). A nonce admits the few inline blocks
+# Django's admin writes itself (e.g. the change list's <style nonce=...>).
+CONTENT_SECURITY_POLICY = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Reported, not yet enforced: the map's and charts' swatches still use inline styles.
+SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY
 
 # --- Auth -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -112,6 +166,16 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# ...and lock an address after 20 failures in that hour whatever the usernames, which slows
+# trying many usernames from one place (config.security.AddressThrottlingHandler).
+AXES_HANDLER = "config.security.AddressThrottlingHandler"
+ATLAS_LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+# The client's address: behind TRUSTED_PROXY_COUNT reverse proxies, read from X-Forwarded-For
+# (config.security.client_ip); with none (the default), the connection's own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+# Editors' sessions (the public site sets no cookie) last a working day, not two weeks.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 # The admin lives at a configurable path so it is not at the well-known /admin/.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
@@ -127,7 +191,7 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "config.storage.AtlasStaticFilesStorage"},
 }
 
 # --- Editing ------------------------------------------------------------------
@@ -148,6 +212,15 @@ ATLAS_BACKUP_DIR = BASE_DIR / "var" / "backups"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_traceback": {"()": "config.logging_filters.WithoutTraceback"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "line"},
+        "console_one_line": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["without_traceback"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        # A request with a Host header not in ALLOWED_HOSTS (scanners send thousands): one line each.
+        "django.security.DisallowedHost": {"handlers": ["console_one_line"], "level": "WARNING", "propagate": False},
+    },
 }

@@ -13,9 +13,12 @@ import os  # noqa: E402
 
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_atlas")}  # noqa: F405
 
+# Long enough never to cut a test short on a busy machine; a hung server still ends a test.
+DATABASE_STATEMENT_TIMEOUT = 30.0
+
 # Tests may lose their last commits in a crash: skip waiting for the WAL flush (per connection;
 # the server itself keeps PostgreSQL's default durability).
-_options = DATABASES["default"].get("OPTIONS", {})  # noqa: F405
+_options = database_timeouts(DATABASES["default"].get("OPTIONS", {}), DATABASE_STATEMENT_TIMEOUT)  # noqa: F405
 DATABASES = {  # a new dict: the development settings keep theirs
     **DATABASES,  # noqa: F405
     "default": {
