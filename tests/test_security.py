@@ -161,8 +161,9 @@ class TestHealthProbes:
 
 
 def run_production(*args, **env):
+    # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE in this process: not in production.
     environment = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DATABASE_URL": "postgres://atlas@db.invalid:5432/atlas",
         "SECRET_KEY": "k" * 20 + "-production-check-" + "z" * 30,
