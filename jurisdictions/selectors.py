@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Greatest
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
+from .data_version import current_data_version
 from .in_force import in_force_on
-from .models import Jurisdiction, PolicyEvent, PolicyEventSource, RegimePeriod, RegimePeriodSource, Source
+from .models import Jurisdiction, PolicyEvent, PolicyEventSource, RegimePeriod, RegimePeriodSource
 
 
 def periods_with_sources():
@@ -161,41 +161,27 @@ def review_queue(limit: int = 25) -> dict:
 class DatasetVersion:
     """Which state of the published data a page or file shows, for citations and exports.
 
-    It is the moment a public record (jurisdiction, regime period, policy event or source) last
-    changed. ``label`` is what citations and JSON exports print.
+    ``number`` is the data version (raised by database triggers at every commit that changes
+    what the public sees); ``label`` is what citations and JSON exports print, e.g. '42 (2026-12-01)'.
     """
 
-    changed_at: datetime.datetime | None
-
-    @property
-    def label(self) -> str:
-        if self.changed_at is None:
-            return "empty"
-        return self.changed_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    number: int
+    changed_at: datetime.datetime
 
     @property
     def date(self) -> datetime.date:
-        """The day of the last change (today for an empty dataset)."""
-        if self.changed_at is None:
-            return timezone.localdate()
+        """The day of the last change."""
         return self.changed_at.astimezone(datetime.UTC).date()
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} ({self.date.isoformat()})"
 
 
 def dataset_version() -> DatasetVersion:
-    """The current dataset version, in one query."""
-
-    def latest(queryset):
-        return Subquery(queryset.order_by("-updated_at").values("updated_at")[:1])
-
-    row = Jurisdiction.public.order_by().aggregate(
-        changed_at=Greatest(
-            Max("updated_at"),
-            latest(RegimePeriod.objects.public()),
-            latest(PolicyEvent.objects.public()),
-            latest(Source.objects.all()),
-        )
-    )
-    return DatasetVersion(row["changed_at"])
+    """The current dataset version (read at most once a second per process)."""
+    version = current_data_version()
+    return DatasetVersion(number=version.number, changed_at=version.changed_at)
 
 
 # --- Coming up ------------------------------------------------------------------------------
