@@ -6,17 +6,20 @@ import datetime
 import math
 
 from django import forms
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views import View
 
 from jurisdictions.models import Jurisdiction, PolicyEvent, RegimePeriod
 from jurisdictions.selectors import dataset_version
 
-from . import exports
+from . import citation, exports
 from .api_schema import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, openapi_document
 from .as_of import COVERAGE_START
 from .charts import year_end
+from .codebook import build_codebook
 from .filters import JurisdictionFilterSet, PolicyEventFilterSet
 
 
@@ -248,3 +251,28 @@ def openapi_view(request):
     """``/api/openapi.json``: the contract of every export."""
     document = openapi_document(server_url=request.build_absolute_uri("/").rstrip("/"))
     return JsonResponse(document, json_dumps_params={"indent": 2, "ensure_ascii": False})
+
+
+class CodebookView(View):
+    """``/codebook/``: fields, values and coding rules, with the dataset version."""
+
+    def get(self, request):
+        codebook = build_codebook(dataset_version=dataset_version().label, today=timezone.localdate())
+        return render(
+            request,
+            "models_compare/codebook.html",
+            {"codebook": codebook, "citation": citation.codebook_citation(request)},
+        )
+
+
+class CodebookMarkdownView(View):
+    """``/codebook.md``: the codebook as one Markdown file."""
+
+    def get(self, request):
+        codebook = build_codebook(dataset_version=dataset_version().label, today=timezone.localdate())
+        response = HttpResponse(
+            render_to_string("models_compare/codebook.md", {"codebook": codebook}),
+            content_type="text/markdown; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="sex-work-law-atlas-codebook.md"'
+        return response

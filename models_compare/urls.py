@@ -17,6 +17,8 @@ urlpatterns = [
     path("events/export.csv", data_views.EventExportView.as_view(format="csv"), name="events_csv"),
     path("events/export.json", data_views.EventExportView.as_view(format="json"), name="events_json"),
     path("api/openapi.json", data_views.openapi_view, name="openapi"),
+    path("codebook/", data_views.CodebookView.as_view(), name="codebook"),
+    path("codebook.md", data_views.CodebookMarkdownView.as_view(), name="codebook_md"),
     path("compare/", views.CompareView.as_view(), name="compare"),
     path("map/", views.MapFragmentView.as_view(), name="map_fragment"),
     path("map.svg", views.MapSvgView.as_view(), name="map_svg"),

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.views import View
 
@@ -14,6 +15,7 @@ from jurisdictions import spreadsheet
 from jurisdictions.models import Jurisdiction, LegalModel, PolicyEvent, RegimePeriod
 from jurisdictions.vocabulary import LegalModelSlug
 
+from . import citation
 from .as_of import AsOfForm, AsOfMixin
 from .charts import models_over_time, over_time_chart_svg, world_map
 from .filters import JurisdictionFilterSet, PolicyEventFilterSet
@@ -63,6 +65,9 @@ class BrowseView(View):
                 "as_of": filterset.form.cleaned_data.get("as_of"),
                 "page_obj": _page(request, jurisdictions),
                 "counts": model_counts(jurisdictions),
+                "citation": citation.browse_citation(
+                    request, as_of=filterset.form.cleaned_data.get("as_of") or timezone.localdate()
+                ),
             },
         )
 
@@ -95,6 +100,7 @@ class CompareView(View):
             return redirect(f"{reverse('models_compare:compare')}?{canonical}")
         context["comparison"] = build_comparison(items=items)
         context["permalink"] = request.build_absolute_uri()
+        context["citation"] = citation.comparison_citation(request, columns=context["comparison"].columns)
         return render(request, "models_compare/compare.html", context)
 
 
@@ -139,6 +145,7 @@ class ModelDetailView(AsOfMixin, View):
                 "as_of_form": as_of_form,
                 "jurisdictions": jurisdictions,
                 "others": [m for m in models if m.pk != model.pk],
+                "citation": citation.model_citation(request, model=model, as_of=as_of),
                 "map": world_map(
                     as_of=as_of,
                     explicit_date=bool(as_of_form.cleaned_data["as_of"]),
@@ -311,7 +318,8 @@ class JurisdictionDetailView(AsOfMixin, View):
         page = jurisdiction_selectors.jurisdiction_page(
             slug=slug, as_of=as_of_form.date(), preview=preview, explicit_date=bool(as_of_form.cleaned_data["as_of"])
         )
-        return render(request, "jurisdictions/detail.html", {"page": page, "as_of_form": as_of_form})
+        cite = citation.jurisdiction_citation(request, jurisdiction=page.jurisdiction, as_of=page.as_of)
+        return render(request, "jurisdictions/detail.html", {"page": page, "as_of_form": as_of_form, "citation": cite})
 
 
 class JurisdictionEventsFeed(Feed):

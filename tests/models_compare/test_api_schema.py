@@ -102,6 +102,8 @@ def test_the_readme_lists_every_api_path_and_export_field():
         "/events/export.json",
         "/jurisdictions/panel.csv",
         "/api/openapi.json",
+        "/codebook/",
+        "/codebook.md",
     ]
     for path in document_paths:
         assert path in readme, path

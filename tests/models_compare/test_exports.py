@@ -239,3 +239,25 @@ def test_formula_text_is_escaped_in_every_new_csv(client, db):
     assert get_csv(client, "periods_csv")[1][0]["notes"] == "'@SUM(A1)"
     assert get_csv(client, "events_csv")[1][0]["title"] == "'+cmd"
     assert get_csv(client, "panel_csv", **{"from": "2020", "to": "2020"})[1][0]["jurisdiction_name"] == "'=HYPERLINK(1)"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/periods/export.csv?region=%00",
+        "/periods/export.json?q=" + "x" * 5000,
+        "/events/export.json?page=%00",
+        "/events/export.csv?kind=%00&date_from=0001-01-01",
+        "/jurisdictions/panel.csv?from=%00",
+        "/jurisdictions/panel.json?to=1e9",
+        "/jurisdictions/panel.json?from=2000&from=2001",
+        "/jurisdictions/export.json?page_size=%00",
+        "/codebook/?as_of=%00",
+        "/codebook.md?x=%00",
+        "/api/openapi.json?x=%00",
+    ],
+)
+def test_hostile_query_strings_get_a_4xx_or_a_file_never_a_500(client, curated, url):
+    response = client.get(url)
+    assert response.status_code < 500
+    assert b"Traceback" not in response.getvalue()
