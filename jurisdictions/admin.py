@@ -73,7 +73,7 @@ class PublishingAdminMixin(StatusReadOnlyMixin):
         for record in queryset.exclude(status=PublicationStatus.PUBLISHED):
             try:
                 with transaction.atomic():
-                    ended = services.publish(record)
+                    ended = services.publish(record=record)
             except ValidationError as error:
                 problems.extend(error.messages)
                 continue
@@ -92,7 +92,7 @@ class PublishingAdminMixin(StatusReadOnlyMixin):
     @admin.action(description="Unpublish selected records (back to draft)", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         for record in queryset:
-            services.unpublish(record)
+            services.unpublish(record=record)
         self.message_user(request, f"{queryset.count()} record(s) are drafts again.", messages.SUCCESS)
 
 

@@ -89,7 +89,7 @@ class CitingFormMixin:
     def _save_m2m(self):
         super()._save_m2m()
         if "sources_cited" in self.cleaned_data:
-            services.set_citations(self.instance, self.cleaned_data["sources_cited"])
+            services.set_citations(record=self.instance, sources=self.cleaned_data["sources_cited"])
 
 
 class RegimePeriodForm(ConcurrentEditForm):
@@ -156,7 +156,7 @@ class RegimePeriodForm(ConcurrentEditForm):
 
     def save(self, commit=True):
         if self.cleaned_data.get("end_replaced") and self.instance.is_published:
-            services.end_replaced_period(self.instance)
+            services.end_replaced_period(period=self.instance)
         return super().save(commit)
 
 

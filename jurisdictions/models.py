@@ -11,6 +11,9 @@ import datetime
 
 import pghistory
 import pgtrigger
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.core.exceptions import ValidationError
@@ -271,8 +274,18 @@ class Jurisdiction(Publishable):
         "last reviewed",
         null=True,
         blank=True,
-        help_text="When an editor last checked every record of this jurisdiction against its sources. "
-        "Blank: never reviewed.",
+        help_text="When a reviewer last checked every record of this jurisdiction against its sources "
+        "(set by the “Mark reviewed” action). Blank: not known to have been reviewed.",
+    )
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="last reviewed by",
+        null=True,
+        blank=True,
+        # SET_NULL: removing an account keeps the review date.
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The reviewer who marked it reviewed; blank for dates from the curated files.",
     )
     notes = models.TextField("notes", blank=True, help_text="Editorial notes shown on the public page.")
 
@@ -819,3 +832,136 @@ class DataChange(models.Model):
 # restore, load_atlas, imports and the shell all go through these triggers.
 for _model in (LegalModel, Jurisdiction, Source, PolicyEvent, RegimePeriod, RegimePeriodSource, PolicyEventSource):
     pgtrigger.register(bumps_data_version())(_model)
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class RevisionQuerySet(models.QuerySet):
+    def pending(self) -> RevisionQuerySet:
+        """Revisions no reviewer has decided yet."""
+        return self.filter(status=RevisionStatus.PENDING)
+
+    def of(self, record: models.Model) -> RevisionQuerySet:
+        """Revisions proposed for ``record``."""
+        return self.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk)
+
+
+class Revision(models.Model):
+    """A change an editor proposed to a published record, waiting for a reviewer's decision.
+
+    The public keeps reading the published row. ``changes`` holds the proposed values of
+    the fields the editor changed (JSON: dates as ISO strings, foreign keys as ids) and
+    ``base`` what those fields held when the editor saved, so approval can tell whether
+    someone changed them since. Example: an editor proposes to lower the confidence of
+    Sweden's 1999 period and explains why in ``note``; a reviewer approves it, and the
+    period's history records the approval. Rejected revisions are kept.
+    """
+
+    content_type = models.ForeignKey(ContentType, verbose_name="kind of record", on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField("record id")
+    record = GenericForeignKey("content_type", "object_id")
+    record_label = models.CharField(
+        "record", max_length=400, help_text="The record's name when the revision was proposed."
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name="jurisdiction",
+        null=True,
+        blank=True,
+        # SET_NULL: decided revisions are kept as a record even if the jurisdiction goes.
+        on_delete=models.SET_NULL,
+        related_name="revisions",
+        help_text="The jurisdiction the record belongs to (for the review queue); blank for international events.",
+    )
+    changes = models.JSONField("proposed values", default=dict, help_text="Field name → proposed value.")
+    base = models.JSONField("values before", default=dict, help_text="Field name → value when proposed.")
+    citations = models.JSONField(
+        "proposed sources",
+        null=True,
+        blank=True,
+        help_text="[{source, pinpoint}] the record would cite; blank: the sources do not change.",
+    )
+    base_citations = models.JSONField("sources before", null=True, blank=True)
+    end_replaced = models.BooleanField(
+        "end the period in force",
+        default=False,
+        help_text="Approval also ends the published period in force on this period's start date.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="proposed by",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField("editor's note", blank=True, help_text="What changed and why, for the reviewer.")
+    created_at = models.DateTimeField("proposed at", auto_now_add=True)
+    status = models.CharField("status", max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PENDING)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="decided by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("decided at", null=True, blank=True)
+    decision_note = models.TextField("reviewer's note", blank=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["content_type", "object_id", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=RevisionStatus.values), name="revision_status_known"),
+            models.CheckConstraint(
+                condition=Q(status=RevisionStatus.PENDING, decided_at__isnull=True)
+                | (~Q(status=RevisionStatus.PENDING) & Q(decided_at__isnull=False)),
+                name="revision_decided_when_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision of {self.record_label} ({self.get_status_display().lower()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RevisionStatus.PENDING
+
+
+class LoadedRecord(models.Model):
+    """The fingerprint of a record as ``load_atlas`` last loaded it from the curated files.
+
+    ``values`` are the record's canonical values as the files stated them; a record whose
+    database values still equal them was not edited since, so a changed file may update
+    it. ``file`` and ``position`` say where it was written, so ``dump_atlas`` puts it back.
+    Example: kind "period", key "sweden@1999-01-01".
+    """
+
+    kind = models.CharField(
+        "kind",
+        max_length=12,
+        choices=[
+            ("source", "Source"),
+            ("jurisdiction", "Jurisdiction"),
+            ("event", "Policy event"),
+            ("period", "Regime period"),
+        ],
+    )
+    key = models.CharField("key", max_length=200, help_text="Slug or key; a period: '<jurisdiction>@<start>'.")
+    object_id = models.PositiveBigIntegerField("record id")
+    values = models.JSONField("values as loaded")
+    file = models.CharField("file", max_length=300, blank=True, help_text="Path under fixtures/.")
+    position = models.PositiveIntegerField("position in the file", default=0)
+
+    class Meta:
+        verbose_name = "loaded record"
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="loaded_record_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"

@@ -44,8 +44,8 @@ class TestEveryRouteBumpsTheVersion:
         draft = RegimePeriodFactory(
             jurisdiction=JurisdictionFactory(slug="norway"), status="draft", start_date=datetime.date(2009, 1, 1)
         )
-        assert bumps(lambda: publish(draft))
-        assert bumps(lambda: unpublish(draft))
+        assert bumps(lambda: publish(record=draft))
+        assert bumps(lambda: unpublish(record=draft, continuation="not_recorded"))
 
     def test_dataset_load(self, db):
         assert bumps(lambda: load_dataset(read_dataset(BASIC)))

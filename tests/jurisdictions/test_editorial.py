@@ -421,5 +421,5 @@ def test_set_citations_adds_removes_and_keeps_pinpoints():
     period = RegimePeriodFactory(cited=kept)
     RegimePeriodSource.objects.filter(regime_period=period).update(pinpoint="s 19")
     RegimePeriodSource.objects.create(regime_period=period, source=dropped)
-    set_citations(period, [kept, added])
+    set_citations(record=period, sources=[kept, added])
     assert {(c.source_id, c.pinpoint) for c in period.citations.all()} == {(kept.pk, "s 19"), (added.pk, "")}

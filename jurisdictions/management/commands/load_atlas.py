@@ -1,4 +1,4 @@
-"""Load the curated dataset in fixtures/ into the database, idempotently."""
+"""Load the curated dataset in fixtures/ into the database without overwriting editors' work."""
 
 from pathlib import Path
 
@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from jurisdictions.dataset import DatasetError, read_dataset
+from jurisdictions.dataset_sync import load_dataset
 from jurisdictions.models import DatasetLoad
-from jurisdictions.services import load_dataset
 
 
 class DryRunRollback(Exception):
@@ -17,8 +17,9 @@ class DryRunRollback(Exception):
 
 class Command(BaseCommand):
     help = (
-        "Load the curated dataset (YAML under fixtures/). Rows are matched by their keys and "
-        "written only when they differ: a second run changes nothing."
+        "Load the curated dataset (YAML under fixtures/). New records are created; a record whose file "
+        "entry changed is updated only if nobody changed it in the database since the last load; "
+        "otherwise it is kept and reported as a conflict. A second run changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -35,10 +36,16 @@ class Command(BaseCommand):
             "--prune-events", action="store_true", help="Also delete policy events that the dataset no longer lists."
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="Report what would change, then roll everything back."
+            "--dry-run", action="store_true", help="Print exactly what would change, then roll everything back."
+        )
+        parser.add_argument(
+            "--take-files",
+            action="store_true",
+            help="Resolve every conflict in favour of the files, replacing what was changed in the database. "
+            "Run with --dry-run first to see what would be lost.",
         )
 
-    def handle(self, *args, path, if_changed, prune_events, dry_run, **options):
+    def handle(self, *args, path, if_changed, prune_events, dry_run, take_files, **options):
         try:
             dataset = read_dataset(path)
         except DatasetError as error:
@@ -49,9 +56,13 @@ class Command(BaseCommand):
             return
         try:
             with transaction.atomic():
-                report = load_dataset(dataset, prune_events=prune_events)
-                if report.changed or last is None or last.digest != dataset.digest:
-                    DatasetLoad.objects.create(digest=dataset.digest, summary="\n".join(report.lines()))
+                report = load_dataset(dataset, prune_events=prune_events, take_files=take_files)
+                if report.changed or report.conflicts or last is None or last.digest != dataset.digest:
+                    DatasetLoad.objects.create(
+                        digest=dataset.digest, summary="\n".join(report.lines() + report.detail())
+                    )
+                for line in report.detail():
+                    self.stdout.write(line)
                 for line in report.lines():
                     self.stdout.write(line)
                 if dry_run:
@@ -59,5 +70,13 @@ class Command(BaseCommand):
         except DryRunRollback:
             self.stdout.write(self.style.WARNING("Dry run: nothing was written."))
             return
+        if report.conflicts:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{len(report.conflicts)} conflict(s): the database versions were kept. Resolve them in the "
+                    "admin, or write the database back to the files with `manage.py dump_atlas`, or take the "
+                    "files' side with --take-files (try it with --dry-run first)."
+                )
+            )
         verdict = "Dataset loaded." if report.changed else "Dataset already up to date."
         self.stdout.write(self.style.SUCCESS(verdict))
