@@ -175,7 +175,9 @@ def files_of(root: Path) -> dict[str, bytes]:
     return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*.yaml"))}
 
 
-@pytest.mark.parametrize("dataset", [BASIC, settings.ATLAS_FIXTURES_DIR], ids=["basic", "curated"])
+@pytest.mark.parametrize(
+    "dataset", [BASIC, pytest.param(settings.ATLAS_FIXTURES_DIR, marks=pytest.mark.slow)], ids=["basic", "curated"]
+)
 def test_load_dump_load_dump_is_byte_identical(tmp_path, dataset):
     load_dataset(read_dataset(dataset))
     first = tmp_path / "first"
