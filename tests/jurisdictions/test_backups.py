@@ -8,7 +8,7 @@ from jurisdictions.backups import backup_file_name
 from jurisdictions.models import PolicyEvent, RegimePeriod, Source
 from tests.factories import PolicyEventFactory, RegimePeriodFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def every_row() -> dict[str, list]:
