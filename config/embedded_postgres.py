@@ -204,7 +204,7 @@ class EmbeddedPostgres:
     def _exclusive_lock(self):
         try:
             self.lock_file.parent.mkdir(parents=True, exist_ok=True)
-            handle = open(self.lock_file, "a")
+            handle = open(self.lock_file, "a")  # noqa: SIM115 (opened here to report the error; closed by the `with` below)
         except OSError as error:
             raise EmbeddedPostgresError(
                 f"cannot use {self.lock_file.parent} for the embedded database: {error.strerror}."
@@ -405,7 +405,7 @@ class EmbeddedPostgres:
         if account is not None:
             env["HOME"] = account.pw_dir
         try:
-            result = subprocess.run(
+            result = subprocess.run(  # noqa: S603 (PostgreSQL's own programs, arguments built here)
                 command,
                 cwd=self.base_dir,
                 env=env,

@@ -42,7 +42,9 @@ def _connection_arguments(alias: str) -> tuple[list[str], dict[str, str]]:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    result = subprocess.run(  # noqa: S603 (pg_dump / pg_restore with arguments built from the settings)
+        command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True
+    )
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
         raise BackupError(f"{Path(command[0]).name} failed: {lines[-1] if lines else 'no output'}")

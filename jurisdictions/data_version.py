@@ -94,7 +94,7 @@ def current_data_version(using: str = DEFAULT_DB_ALIAS) -> DataVersion:
         return entry[0]
     connection = connections[using]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number, changed_at FROM {TABLE} WHERE id = 1")
+        cursor.execute(f"SELECT number, changed_at FROM {TABLE} WHERE id = 1")  # noqa: S608 (TABLE is a constant)
         row = cursor.fetchone()
     version = (
         DataVersion(number=row[0], changed_at=row[1])

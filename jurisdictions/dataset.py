@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,7 +157,7 @@ class Dataset:
                 return
             parent = self.jurisdictions.get(record.parent_slug or "")
             if parent is not None:
-                place(parent, trail + (record.slug,))
+                place(parent, (*trail, record.slug))
             placed.add(record.slug)
             ordered.append(record)
 
@@ -399,37 +400,41 @@ def read_dataset(root: Path) -> Dataset:
         except ValueError as error:  # PyYAML raises this for impossible dates such as 1995-02-30
             problems.append(f"{name}: a date must be a real date written YYYY-MM-DD ({error})")
             continue
-        content = reader.mapping(content, name)
-        unknown = set(content) - {"sources", "jurisdictions", "events"}
-        if unknown:
-            reader.problem(name, f"unknown top-level keys: {', '.join(sorted(unknown))}")
-        for index, data in enumerate(reader.items(content, "sources", name)):
-            where = f"{name}: sources[{index}]"
-            source = reader.source(reader.mapping(data, where), where)
-            existing = dataset.sources.get(source.key)
-            if existing is None:
-                dataset.sources[source.key] = source
-            elif (existing.title, existing.url, existing.kind) != (source.title, source.url, source.kind):
-                reader.problem(where, f"source '{source.key}' differs from its definition at {existing.origin}")
-        for index, data in enumerate(reader.items(content, "jurisdictions", name)):
-            where = f"{name}: jurisdictions[{index}]"
-            record, events = reader.jurisdiction(reader.mapping(data, where), where)
-            if record.slug in dataset.jurisdictions:
-                reader.problem(
-                    where,
-                    f"jurisdiction '{record.slug}' is also defined at {dataset.jurisdictions[record.slug].origin}",
-                )
-            dataset.jurisdictions[record.slug] = record
-            _add_events(dataset, events, reader)
-        # Events that belong to no jurisdiction (international statements, rulings).
-        for index, data in enumerate(reader.items(content, "events", name)):
-            where = f"{name}: events[{index}]"
-            _add_events(dataset, [reader.event(reader.mapping(data, where), where, None)], reader)
+        _add_file(dataset, reader.mapping(content, name), name, reader)
     _check_references(dataset, reader)
     if problems:
         raise DatasetError(problems)
     dataset.digest = digest.hexdigest()
     return dataset
+
+
+def _add_file(dataset: Dataset, content: dict[str, Any], name: str, reader: _Reader) -> None:
+    """Add one file's sources, jurisdictions (with their events) and free-standing events."""
+    unknown = set(content) - {"sources", "jurisdictions", "events"}
+    if unknown:
+        reader.problem(name, f"unknown top-level keys: {', '.join(sorted(unknown))}")
+    for index, data in enumerate(reader.items(content, "sources", name)):
+        where = f"{name}: sources[{index}]"
+        source = reader.source(reader.mapping(data, where), where)
+        existing = dataset.sources.get(source.key)
+        if existing is None:
+            dataset.sources[source.key] = source
+        elif (existing.title, existing.url, existing.kind) != (source.title, source.url, source.kind):
+            reader.problem(where, f"source '{source.key}' differs from its definition at {existing.origin}")
+    for index, data in enumerate(reader.items(content, "jurisdictions", name)):
+        where = f"{name}: jurisdictions[{index}]"
+        record, events = reader.jurisdiction(reader.mapping(data, where), where)
+        if record.slug in dataset.jurisdictions:
+            reader.problem(
+                where,
+                f"jurisdiction '{record.slug}' is also defined at {dataset.jurisdictions[record.slug].origin}",
+            )
+        dataset.jurisdictions[record.slug] = record
+        _add_events(dataset, events, reader)
+    # Events that belong to no jurisdiction (international statements, rulings).
+    for index, data in enumerate(reader.items(content, "events", name)):
+        where = f"{name}: events[{index}]"
+        _add_events(dataset, [reader.event(reader.mapping(data, where), where, None)], reader)
 
 
 def _add_events(dataset: Dataset, events: list[EventRecord], reader: _Reader) -> None:
@@ -454,10 +459,7 @@ def _check_references(dataset: Dataset, reader: _Reader) -> None:
                     record.origin, f"ISO code {record.iso_code} is also used by '{iso_codes[record.iso_code]}'"
                 )
             iso_codes[record.iso_code] = record.slug
-        if record.parent_slug and record.parent_slug not in dataset.jurisdictions:
-            reader.problem(record.origin, f"parent '{record.parent_slug}' is not in the dataset")
-        if record.kind == "country" and record.parent_slug:
-            reader.problem(record.origin, "a country cannot have a parent")
+        _check_parent(record, dataset, reader)
         _check_periods(record, dataset, reader)
     _check_cycles(dataset, reader)
     for event in dataset.events.values():
@@ -466,9 +468,16 @@ def _check_references(dataset: Dataset, reader: _Reader) -> None:
                 reader.problem(event.origin, f"cites unknown source '{citation.source_key}'")
 
 
+def _check_parent(record: JurisdictionRecord, dataset: Dataset, reader: _Reader) -> None:
+    if record.parent_slug and record.parent_slug not in dataset.jurisdictions:
+        reader.problem(record.origin, f"parent '{record.parent_slug}' is not in the dataset")
+    if record.kind == "country" and record.parent_slug:
+        reader.problem(record.origin, "a country cannot have a parent")
+
+
 def _check_periods(record: JurisdictionRecord, dataset: Dataset, reader: _Reader) -> None:
     dated = sorted((p for p in record.periods if p.start_date), key=lambda p: p.start_date)
-    for earlier, later in zip(dated, dated[1:]):
+    for earlier, later in itertools.pairwise(dated):
         if in_force_on(earlier, later.start_date):  # sorted: earlier began first, so it overlaps
             reader.problem(later.origin, f"overlaps the period starting {earlier.start_date}")
         elif earlier.end_date == later.start_date and earlier.end_precision != later.start_precision:

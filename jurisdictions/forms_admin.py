@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
@@ -181,7 +183,7 @@ class RegimePeriodFormSet(BaseInlineFormSet):
             if data.get("start_date"):
                 spans.append((data["start_date"], data.get("end_date"), data.get("end_replaced")))
         spans.sort(key=lambda span: span[0])
-        for (start, end, _), (next_start, _, ends_previous) in zip(spans, spans[1:]):
+        for (start, end, _), (next_start, _, ends_previous) in itertools.pairwise(spans):
             if (end is None or end > next_start) and not ends_previous:
                 raise ValidationError(
                     f"The period starting {start:%d %B %Y} overlaps the one starting "

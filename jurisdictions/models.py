@@ -827,6 +827,9 @@ class DataChange(models.Model):
 
     txid = models.BigIntegerField("transaction id", primary_key=True)
 
+    def __str__(self) -> str:
+        return f"pending change in transaction {self.txid}"
+
 
 # Every table whose rows reach a public page raises the data version: the admin, publishing,
 # restore, load_atlas, imports and the shell all go through these triggers.

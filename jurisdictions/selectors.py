@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -55,7 +56,7 @@ class JurisdictionPage:
     def reforms(self) -> list[tuple[RegimePeriod, RegimePeriod]]:
         """Consecutive (before, after) periods, for before/after comparisons."""
         published = [period for period in self.history if period.is_published]
-        return list(zip(published, published[1:]))
+        return list(itertools.pairwise(published))
 
     @property
     def sources(self):

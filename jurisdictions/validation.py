@@ -117,6 +117,59 @@ def _check_passage_and_entry_into_force(
             )
 
 
+def _check_period_sources(period: PeriodRecord, dataset: Dataset, problems: list[str]) -> None:
+    """Weak sources (encyclopedias only, statutes without a provision) need low confidence and review."""
+    if rests_on_encyclopedias_only(dataset, period.citations) and not (
+        period.confidence == "low" and period.needs_review
+    ):
+        problems.append(
+            f"{period.origin}: rests on encyclopedia pages only, so it must be "
+            "low confidence and needs_review (docs/DATA.md)"
+        )
+    unpinned = statute_citations_without_provision(dataset, period.citations)
+    if unpinned and not (period.confidence == "low" and period.needs_review):
+        problems.append(
+            f"{period.origin}: cites the statute(s) {', '.join(unpinned)} without naming "
+            "the section or article; add a pinpoint, or make the period low confidence "
+            "and needs_review with a note saying the provision was not identified "
+            "(docs/DATA.md)"
+        )
+
+
+def _check_units_cover(
+    record: JurisdictionRecord, period: PeriodRecord, units: list[JurisdictionRecord], problems: list[str]
+) -> None:
+    """A period coded 'varies' needs units, each coded for the whole of the period."""
+    if not units:
+        problems.append(f"{period.origin}: '{record.slug}' is coded 'varies' but has no coded units")
+    for unit in units:
+        if not _covered(unit.periods, period.start_date, period.end_date):
+            problems.append(
+                f"{period.origin}: '{record.slug}' is coded 'varies' from {period.start_date} but "
+                f"its unit '{unit.slug}' is not coded for the whole of that period"
+            )
+
+
+def _check_jurisdiction(
+    record: JurisdictionRecord,
+    dataset: Dataset,
+    units: list[JurisdictionRecord],
+    events: list[EventRecord],
+    today: datetime.date,
+    problems: list[str],
+) -> None:
+    """The checks of one jurisdiction: its periods' sources and units, its dates, its ISO code."""
+    for period in record.periods:
+        _check_period_sources(period, dataset, problems)
+        if period.varies_within:
+            _check_units_cover(record, period, units, problems)
+    _check_passage_and_entry_into_force(record, events, dataset, problems)
+    if record.iso_code and not iso_code_exists(record.iso_code):
+        problems.append(f"{record.origin}: ISO code {record.iso_code} does not exist (pycountry)")
+    if not any(in_force_on(p, today) for p in record.periods):
+        problems.append(f"{record.origin}: '{record.slug}' has no regime in force on {today}")
+
+
 def validate_dataset(dataset: Dataset, *, today: datetime.date, require_coverage: bool = False) -> list[str]:
     """Problems that make the dataset unfit to publish; an empty list means it passes."""
     problems: list[str] = []
@@ -131,38 +184,9 @@ def validate_dataset(dataset: Dataset, *, today: datetime.date, require_coverage
             events_by_jurisdiction.setdefault(event.jurisdiction_slug, []).append(event)
 
     for record in dataset.jurisdictions.values():
-        for period in record.periods:
-            if rests_on_encyclopedias_only(dataset, period.citations) and not (
-                period.confidence == "low" and period.needs_review
-            ):
-                problems.append(
-                    f"{period.origin}: rests on encyclopedia pages only, so it must be "
-                    "low confidence and needs_review (docs/DATA.md)"
-                )
-            unpinned = statute_citations_without_provision(dataset, period.citations)
-            if unpinned and not (period.confidence == "low" and period.needs_review):
-                problems.append(
-                    f"{period.origin}: cites the statute(s) {', '.join(unpinned)} without naming "
-                    "the section or article; add a pinpoint, or make the period low confidence "
-                    "and needs_review with a note saying the provision was not identified "
-                    "(docs/DATA.md)"
-                )
-            if period.varies_within:
-                units = children.get(record.slug, [])
-                if not units:
-                    problems.append(f"{period.origin}: '{record.slug}' is coded 'varies' but has no coded units")
-                for unit in units:
-                    if not _covered(unit.periods, period.start_date, period.end_date):
-                        problems.append(
-                            f"{period.origin}: '{record.slug}' is coded 'varies' from {period.start_date} but "
-                            f"its unit '{unit.slug}' is not coded for the whole of that period"
-                        )
-        _check_passage_and_entry_into_force(record, events_by_jurisdiction.get(record.slug, []), dataset, problems)
-        if record.iso_code and not iso_code_exists(record.iso_code):
-            problems.append(f"{record.origin}: ISO code {record.iso_code} does not exist (pycountry)")
-        current = [p for p in record.periods if in_force_on(p, today)]
-        if not current:
-            problems.append(f"{record.origin}: '{record.slug}' has no regime in force on {today}")
+        _check_jurisdiction(
+            record, dataset, children.get(record.slug, []), events_by_jurisdiction.get(record.slug, []), today, problems
+        )
 
     for event in dataset.events.values():
         if rests_on_encyclopedias_only(dataset, event.citations) and not (

@@ -37,23 +37,10 @@ class CompareForm(forms.Form):
         for index, token in enumerate(tokens):
             if not token:
                 continue
-            match = TOKEN.match(token)
-            if not match:
-                problems.append(f"“{token[:60]}” is not a jurisdiction address.")
-                continue
-            raw_date = match["date"] or (dates[index] if index < len(dates) else "")
-            when, explicit = default_date, bool(default_date)
-            if raw_date:
-                try:
-                    when = _checked_date(datetime.date.fromisoformat(raw_date))
-                    explicit = True
-                except (ValueError, forms.ValidationError) as error:
-                    detail = (
-                        error.messages[0] if isinstance(error, forms.ValidationError) else "write dates as YYYY-MM-DD"
-                    )
-                    problems.append(f"The date for “{match['slug']}” is not usable: {detail}")
-                    continue
-            items.append(ComparisonItem(match["slug"], when or _today(), explicit))
+            try:
+                items.append(_comparison_item(token, dates[index] if index < len(dates) else "", default_date))
+            except forms.ValidationError as error:
+                problems.extend(error.messages)
         if problems:
             raise forms.ValidationError(problems)
         known = dict(Jurisdiction.public.filter(slug__in={i.slug for i in items}).values_list("slug", "name"))
@@ -83,6 +70,22 @@ def _today():
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def _comparison_item(token: str, form_date: str, default_date: datetime.date | None) -> ComparisonItem:
+    """One ``slug`` or ``slug@YYYY-MM-DD`` of the comparison; ``form_date`` is its date field, if any."""
+    match = TOKEN.match(token)
+    if not match:
+        raise forms.ValidationError(f"“{token[:60]}” is not a jurisdiction address.")
+    raw_date = match["date"] or form_date
+    if not raw_date:
+        return ComparisonItem(match["slug"], default_date or _today(), bool(default_date))
+    try:
+        when = _checked_date(datetime.date.fromisoformat(raw_date))
+    except (ValueError, forms.ValidationError) as error:
+        detail = error.messages[0] if isinstance(error, forms.ValidationError) else "write dates as YYYY-MM-DD"
+        raise forms.ValidationError(f"The date for “{match['slug']}” is not usable: {detail}") from None
+    return ComparisonItem(match["slug"], when or _today(), True)
 
 
 def _checked_date(value):

@@ -204,7 +204,7 @@ def country_code_and_name(geometry: dict) -> tuple[str, str]:
     return UNNUMBERED.get(label, ""), label
 
 
-def build_world_shapes(topology: dict) -> WorldShapes:
+def build_world_shapes(topology: dict) -> WorldShapes:  # noqa: C901 (one pass: decode, project, simplify, round)
     """Project, simplify and round every country of a world-atlas topology."""
     raw = decode_arcs(topology)
     # Project every arc once; scale to the canvas later (the extent is known only after projecting).

@@ -1,6 +1,8 @@
 """Public pages: home, browse, exports, compare, legal models, events, maps and charts, and each
 jurisdiction's page and feed."""
 
+from datetime import UTC
+
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -265,9 +267,9 @@ class EventFeed(Feed):
         return f"{reverse('models_compare:events')}#event-{event.slug}"
 
     def item_pubdate(self, event):
-        from datetime import datetime, time, timezone
+        from datetime import datetime, time
 
-        return datetime.combine(event.date, time(), tzinfo=timezone.utc)
+        return datetime.combine(event.date, time(), tzinfo=UTC)
 
 
 class ModelFeed(Feed):
@@ -305,9 +307,9 @@ class ModelFeed(Feed):
         return period.jurisdiction.get_absolute_url()
 
     def item_pubdate(self, period):
-        from datetime import datetime, time, timezone
+        from datetime import datetime, time
 
-        return datetime.combine(period.start_date, time(), tzinfo=timezone.utc)
+        return datetime.combine(period.start_date, time(), tzinfo=UTC)
 
 
 class JurisdictionDetailView(AsOfMixin, View):
@@ -352,6 +354,6 @@ class JurisdictionEventsFeed(Feed):
         return f"{event.jurisdiction.get_absolute_url()}#event-{event.slug}"
 
     def item_pubdate(self, event):
-        from datetime import datetime, time, timezone
+        from datetime import datetime, time
 
-        return datetime.combine(event.date, time(), tzinfo=timezone.utc)
+        return datetime.combine(event.date, time(), tzinfo=UTC)

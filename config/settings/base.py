@@ -4,11 +4,10 @@
 embedded PostgreSQL (see ``config/embedded_postgres.py``).
 """
 
-import os
 import re
 from pathlib import Path
 
-import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -16,35 +15,13 @@ from config.embedded_postgres import EmbeddedPostgres
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value and value.strip() else default
-
-
-def env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    return float(value) if value and value.strip() else default
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if not value:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
+# django-environ reads and casts the environment (booleans, numbers, lists, database URLs).
+env = environ.Env()
 
 # --- Core -------------------------------------------------------------------
-DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -107,8 +84,9 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------
 # DATABASE_URL wins; otherwise the embedded cluster under var/postgres.
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
+DATABASE_URL = env.str("DATABASE_URL", default="")
+if DATABASE_URL:
+    DATABASES = {"default": {**env.db_url_config(DATABASE_URL), "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}}
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...).")
     # PostgreSQL with a deadline on every call (config/db_backend).
@@ -120,8 +98,8 @@ else:
 # gives up after DATABASE_CONNECT_TIMEOUT seconds (2 at least, libpq's floor), a statement after
 # DATABASE_STATEMENT_TIMEOUT seconds (0: no limit; manage.py commands other than runserver
 # default to 0, so migrations and loads are never cut short).
-DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 2)
-DATABASE_STATEMENT_TIMEOUT = env_float("DATABASE_STATEMENT_TIMEOUT", 2.0)
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=2)
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=2.0)
 
 
 def database_timeouts(options: dict, statement_timeout: float) -> dict:
@@ -169,15 +147,15 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # ...and lock an address after 20 failures in that hour whatever the usernames, which slows
 # trying many usernames from one place (config.security.AddressThrottlingHandler).
 AXES_HANDLER = "config.security.AddressThrottlingHandler"
-ATLAS_LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+ATLAS_LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
 # The client's address: behind TRUSTED_PROXY_COUNT reverse proxies, read from X-Forwarded-For
 # (config.security.client_ip); with none (the default), the connection's own address.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 # Editors' sessions (the public site sets no cookie) last a working day, not two weeks.
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 # The admin lives at a configurable path so it is not at the well-known /admin/.
-ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -3,15 +3,13 @@
 from .local import *  # noqa: F403
 
 DEBUG = False
-SECRET_KEY = "test-only-secret-key"
+SECRET_KEY = "test-only-secret-key"  # noqa: S105 (tests only)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 
 # A stable name, so `pytest --reuse-db` can keep the test database between runs. Two runs at
 # the same time against one server need different names: set TEST_DATABASE_NAME for one of them.
-import os  # noqa: E402
-
-DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_atlas")}  # noqa: F405
+DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_atlas")}  # noqa: F405
 
 # Long enough never to cut a test short on a busy machine; a hung server still ends a test.
 DATABASE_STATEMENT_TIMEOUT = 30.0

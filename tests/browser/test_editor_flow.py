@@ -1,5 +1,6 @@
 """An editor adds a policy event and a regime period; a reviewer publishes them; the public sees them."""
 
+import io
 import json
 import re
 
@@ -43,7 +44,7 @@ def test_editor_drafts_and_reviewer_publishes(page, live_server, atlas):
     from jurisdictions.models import Jurisdiction
     from tests.factories import SourceFactory
 
-    call_command("setup_roles", stdout=open("/dev/null", "w"))
+    call_command("setup_roles", stdout=io.StringIO())
     make_user("editor")
     make_user("reviewer")
     SourceFactory(title="Netherlands Sex Work Regulation Act 2026", url="https://example.org/nl-2026")

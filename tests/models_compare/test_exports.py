@@ -72,7 +72,7 @@ class TestPeriods:
         )
 
     def test_belgiums_periods_in_csv(self, client, curated):
-        body, rows = get_csv(client, "periods_csv", q="belgium")
+        _body, rows = get_csv(client, "periods_csv", q="belgium")
         assert [(r["start_date"], r["end_date"], r["legal_model"]) for r in rows] == [
             ("1990-01-01", "2022-06-01", "partial_criminalization"),
             ("2022-06-01", "", "decriminalization"),
