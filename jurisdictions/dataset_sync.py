@@ -478,7 +478,7 @@ class _Loader:
                     )
                 )
 
-    def sync_periods(self) -> None:
+    def sync_periods(self) -> None:  # noqa: C901 (one transaction per jurisdiction, with its conflict report)
         """Periods, one jurisdiction at a time: a jurisdiction whose new periods would overlap one kept
         because of a conflict keeps all its periods, and the clash is reported."""
         by_jurisdiction: dict[str, list[Entry]] = {}
@@ -589,7 +589,7 @@ def _far(fp) -> tuple:
     return (0, fp.position) if fp else (1, 0)
 
 
-def dump_dataset(*, root: Path) -> list[Path]:
+def dump_dataset(*, root: Path) -> list[Path]:  # noqa: C901 (one pass writing every file in load order)
     """Write the published records to YAML files under ``root`` (the format ``read_dataset`` reads).
 
     Records go back to the file and position they were loaded from; records added in
