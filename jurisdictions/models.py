@@ -104,6 +104,8 @@ class EventKind(models.TextChoices):
     REPEAL = "repeal", "Repeal"
     ENFORCEMENT_CHANGE = "enforcement_change", "Enforcement change"
     OFFICIAL_STATEMENT = "official_statement", "Official statement or recommendation"
+    # Dated in the future as a rule: a review or evaluation a law or government has scheduled.
+    SCHEDULED_REVIEW = "scheduled_review", "Scheduled review or evaluation"
 
 
 class PublicationStatus(models.TextChoices):

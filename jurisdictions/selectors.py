@@ -229,7 +229,7 @@ def upcoming(*, after: datetime.date | None = None) -> list[UpcomingEntry]:
         entries.append(
             UpcomingEntry(
                 period.start_date,
-                "day",
+                period.start_precision,
                 period.jurisdiction,
                 f"{model} comes into force",
                 "New regime",

@@ -31,4 +31,5 @@ urlpatterns = [
     path("events/", views.EventListView.as_view(), name="events"),
     path("about/", TemplateView.as_view(template_name="models_compare/about.html"), name="about"),
     path("events/feed/", views.EventFeed(), name="events_feed"),
+    path("upcoming/feed/", views.UpcomingFeed(), name="upcoming_feed"),
 ]

@@ -14,7 +14,7 @@ from django.views import View
 
 from jurisdictions import selectors as jurisdiction_selectors
 from jurisdictions import spreadsheet
-from jurisdictions.models import Jurisdiction, LegalModel, PolicyEvent, RegimePeriod
+from jurisdictions.models import DatePrecision, Jurisdiction, LegalModel, PolicyEvent, RegimePeriod
 from jurisdictions.vocabulary import LegalModelSlug
 
 from . import citation
@@ -48,6 +48,7 @@ class HomeView(AsOfMixin, View):
                 "as_of_form": as_of_form,
                 "counts": counts,
                 "latest_events": latest_events,
+                "upcoming": jurisdiction_selectors.upcoming(),
                 "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"]), model_names=names),
             },
         )
@@ -357,3 +358,37 @@ class JurisdictionEventsFeed(Feed):
         from datetime import datetime, time
 
         return datetime.combine(event.date, time(), tzinfo=UTC)
+
+
+class UpcomingFeed(Feed):
+    """Atom feed of what the records say is coming: laws passed but not yet in force (events or
+    regime periods dated later) and scheduled reviews, soonest first."""
+
+    feed_type = Atom1Feed
+    title = "Sex Work Law Atlas: coming up"
+    subtitle = "Laws passed but not yet in force, new regimes and scheduled reviews, with their dates."
+
+    def link(self):
+        return reverse("models_compare:home") + "#upcoming-heading"
+
+    def items(self):
+        return jurisdiction_selectors.upcoming()[:50]
+
+    def item_title(self, entry):
+        place = entry.jurisdiction.name if entry.jurisdiction else "International"
+        return f"{DatePrecision(entry.precision).format(entry.date)}, {place}: {entry.title} ({entry.kind_label})"
+
+    def item_description(self, entry):
+        return entry.event.description if entry.event else (entry.period.notes if entry.period else "")
+
+    def item_link(self, entry):
+        if entry.jurisdiction:
+            return f"{entry.jurisdiction.get_absolute_url()}#{entry.anchor}"
+        return f"{reverse('models_compare:events')}#{entry.anchor}"
+
+    def item_guid(self, entry):
+        record = entry.event or entry.period
+        return f"{self.item_link(entry)}:{type(record).__name__}:{record.pk}"
+
+    def item_updateddate(self, entry):
+        return (entry.event or entry.period).updated_at
