@@ -124,8 +124,10 @@ def _note_writes(execute, sql, params, many, context):
 
 def watch_connection(sender, connection, **kwargs) -> None:
     """``connection_created`` receiver (connected in the app config)."""
+    # Insert at the bottom of the stack, not on top: a connection can be created inside
+    # another wrapper's block (pghistory's context), which pops the top wrapper on exit.
     if _note_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_note_writes)
+        connection.execute_wrappers.insert(0, _note_writes)
 
 
 @contextmanager

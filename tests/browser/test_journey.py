@@ -50,6 +50,6 @@ def test_browse_filter_compare_and_export(page, live_server, atlas):
         page.locator(".downloads").get_by_role("link", name="CSV").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".csv")
-    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
     assert sorted(row["slug"] for row in rows) == ["new-zealand", "province"]
     assert {row["legal_model"] for row in rows} == {"decriminalization"}

@@ -114,3 +114,35 @@ def test_another_process_write_is_seen_once_the_remembered_version_expires(setti
 
     time.sleep(0.25)
     assert number() == remembered + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_opened_inside_a_history_context_keeps_the_wrapper_stack_balanced():
+    """The version's execute wrapper goes under pghistory's, so leaving the context removes pghistory's.
+
+    A request thread's first query opens its connection inside pghistory's middleware context;
+    the session save after the middleware must not run pghistory's wrapper outside its context.
+    """
+    import threading
+
+    import pghistory
+    from pghistory.runtime import _inject_history_context
+
+    seen = {}
+
+    def request_thread():
+        try:
+            with pghistory.context(url="/test"):
+                Jurisdiction.objects.count()  # this thread's connection opens inside the context
+            seen["left_behind"] = _inject_history_context in connection.execute_wrappers
+            seen["count"] = Jurisdiction.objects.count()  # a query after the context
+        except Exception as error:  # reported below, in the test's own thread
+            seen["error"] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=request_thread)
+    thread.start()
+    thread.join()
+    assert "error" not in seen, seen.get("error")
+    assert seen == {"left_behind": False, "count": 0}
