@@ -31,6 +31,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -398,7 +399,7 @@ class EmbeddedPostgres:
 
     def _run_as_server_user(self, command: list[str], failure: str | None):
         account = self._server_user()
-        kwargs = {}
+        kwargs: dict[str, Any] = {}
         if account is not None:
             kwargs = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8"}

@@ -6,6 +6,8 @@ database triggers (django-pghistory) and any version can be restored from the
 "Events" pages. Stale forms are refused (see forms_admin.ConcurrentEditForm).
 """
 
+from typing import Any
+
 from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -65,7 +67,7 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
 class PublishingAdminMixin(StatusReadOnlyMixin):
     """Publish/unpublish actions for those with the publish permission."""
 
-    actions = ["publish_selected", "unpublish_selected"]
+    actions: Any = ["publish_selected", "unpublish_selected"]
 
     @admin.action(description="Publish selected records", permissions=["publish"])
     def publish_selected(self, request, queryset):
@@ -182,8 +184,8 @@ class ChildJurisdictionInline(admin.TabularInline):
     fk_name = "parent"
     extra = 0
     show_change_link = True
-    fields = ["name", "kind", "iso_code", "last_reviewed"]
-    readonly_fields = fields
+    readonly_fields = ("name", "kind", "iso_code", "last_reviewed")
+    fields = readonly_fields
     can_delete = False
     verbose_name_plural = "units (edit each on its own page)"
 

@@ -285,7 +285,7 @@ class _Reader:
         precision = self.precision(data, "precision", date, where)
         return EventRecord(
             key=self.slug(data, "key", where, max_length=150),
-            date=date,
+            date=date,  # type: ignore[arg-type]  # None only after a reported problem: read_dataset then raises
             date_precision=precision,
             kind=self.choice(data, "kind", where, EventKind.values),
             title=self.text(data, "title", where, max_length=300),
@@ -330,7 +330,7 @@ class _Reader:
             self.problem(where, "'enacted_by' must be an event key")
             enacted_by = None
         return PeriodRecord(
-            start_date=start,
+            start_date=start,  # type: ignore[arg-type]  # None only after a reported problem: read_dataset then raises
             start_precision=self.precision(data, "start_precision", start, where),
             end_date=end,
             end_precision=self.precision(data, "end_precision", end, where),

@@ -22,6 +22,7 @@ from django.db.models import Deferrable, F, Func, Q, Value
 from django.urls import reverse
 
 from .data_version import bumps_data_version
+from .meta import concrete_field, field_label
 from .querysets import (
     JurisdictionQuerySet,
     PolicyEventQuerySet,
@@ -75,7 +76,7 @@ class DatePrecision(models.TextChoices):
             return (value.month, value.day) == (1, 1)
         return self == DatePrecision.DAY or value.day == 1
 
-    def format(self, value: datetime.date) -> str:
+    def format(self, value: datetime.date) -> str:  # type: ignore[override]  # (str.format is not used on choices)
         """'2003', 'June 2003' or '28 June 2003'."""
         if self == DatePrecision.YEAR:
             return str(value.year)
@@ -709,7 +710,9 @@ class RegimePeriod(Publishable):
     @property
     def model_slug(self) -> str:
         """The public model slug, or 'varies'."""
-        return "varies" if self.varies_within else self.legal_model.slug
+        if self.varies_within or self.legal_model is None:
+            return "varies"
+        return self.legal_model.slug
 
     def role_treatments(self) -> list[dict]:
         """[{role, slug, label}] for workers, clients and third parties."""
@@ -722,12 +725,11 @@ class RegimePeriod(Publishable):
         """[{activity, help, slug, label}] for every coded activity, in a fixed order."""
         details = []
         for name in self.ACTIVITY_FIELDS:
-            field = self._meta.get_field(name)
             details.append(
                 {
-                    "activity": field.verbose_name[:1].upper() + field.verbose_name[1:],
+                    "activity": field_label(self, name),
                     "field": name,
-                    "help": field.help_text,
+                    "help": concrete_field(self, name).help_text,
                     "slug": getattr(self, name),
                     "label": getattr(self, f"get_{name}_display")(),
                 }
@@ -746,7 +748,7 @@ class RegimePeriod(Publishable):
                 raise ValidationError(
                     {date_field: "With month precision the date must be the 1st; with year precision, 1 January."}
                 )
-        if self.enacted_by_id and self.enacted_by.jurisdiction_id not in (None, self.jurisdiction_id):
+        if self.enacted_by is not None and self.enacted_by.jurisdiction_id not in (None, self.jurisdiction_id):
             raise ValidationError({"enacted_by": "The enacting event belongs to another jurisdiction."})
 
 

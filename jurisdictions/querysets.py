@@ -7,6 +7,7 @@ today. What "in force" means is written once, in ``in_force.py``.
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django.db import models
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
@@ -114,8 +115,11 @@ class JurisdictionQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
 
-class PublicJurisdictionManager(models.Manager.from_queryset(JurisdictionQuerySet)):
+_JurisdictionManager = models.Manager.from_queryset(JurisdictionQuerySet)
+
+
+class PublicJurisdictionManager(_JurisdictionManager):
     """``Jurisdiction.public``: only jurisdictions a reviewer has published. Public pages use it."""
 
     def get_queryset(self) -> JurisdictionQuerySet:
-        return super().get_queryset().filter(published_q())
+        return cast(JurisdictionQuerySet, super().get_queryset().filter(published_q()))

@@ -7,6 +7,8 @@ appears in the document (and the tests validate real responses against it).
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 
 from .exports import (
@@ -32,7 +34,7 @@ def field_schema(field_: Field) -> dict:
         "boolean": {"type": "boolean"},
         "integer": {"type": "integer"},
     }.get(field_.type, {"type": "string"})
-    schema = dict(base)
+    schema: dict[str, Any] = dict(base)
     if field_.nullable:
         schema["type"] = [schema["type"], "null"]
     if field_.values:
@@ -88,6 +90,7 @@ def _choices(filter_) -> list[str]:
 def filter_parameters(filterset_class) -> list[dict]:
     """OpenAPI query parameters for every filter of a FilterSet."""
     parameters = []
+    schema: dict[str, Any]
     for name, filter_ in filterset_class.base_filters.items():
         extra = filter_.extra
         description = str(filter_.label or name)

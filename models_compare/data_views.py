@@ -29,7 +29,10 @@ class ExportOptionsForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
     page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
     bom = forms.TypedChoiceField(
-        required=False, choices=[("0", "no"), ("1", "yes")], coerce=lambda value: value == "1", empty_value=True
+        required=False,
+        choices=[("0", "no"), ("1", "yes")],
+        coerce=lambda value: value == "1",
+        empty_value=True,  # type: ignore[arg-type]  # (any value works)
     )
 
 

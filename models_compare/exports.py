@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, FilteredRelation, OuterRef
 
 from jurisdictions import spreadsheet
+from jurisdictions.meta import concrete_field, field_label
 from jurisdictions.models import (
     DatePrecision,
     EventKind,
@@ -145,10 +146,8 @@ ACTIVITY_FIELDS = [
     for name in RegimePeriod.ACTIVITY_FIELDS
     for field_ in _coded(
         name,
-        f"{RegimePeriod._meta.get_field(name).verbose_name[:1].upper()}"
-        f"{RegimePeriod._meta.get_field(name).verbose_name[1:]}: "
-        f"{RegimePeriod._meta.get_field(name).help_text}",
-        RegimePeriod._meta.get_field(name).choices,
+        f"{field_label(RegimePeriod, name)}: {concrete_field(RegimePeriod, name).help_text}",
+        concrete_field(RegimePeriod, name).choices,
     )
 ]
 
@@ -440,9 +439,9 @@ def panel_rows(jurisdictions, *, years: list[tuple[int, datetime.date]]) -> Iter
         )
     )
     for _, group in itertools.groupby(rows.iterator(chunk_size=CHUNK_SIZE), key=lambda row: row[0]):
-        group = list(group)
-        _, slug, name, iso_code, kind, parent, region = group[0][:7]
-        periods = [row[7:] for row in group if row[9] is not None]
+        rows_of_one = list(group)
+        _, slug, name, iso_code, kind, parent, region = rows_of_one[0][:7]
+        periods = [row[7:] for row in rows_of_one if row[9] is not None]
         for year, at in years:
             period = next((p for p in periods if p[2] <= at and (p[3] is None or p[3] > at)), None)
             model, varies, since, _until, earlier, workers, clients, third_parties, confidence, precision = (

@@ -112,7 +112,7 @@ class JurisdictionFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Jurisdiction
-        fields = []
+        fields: list[str] = []
         form = JurisdictionFilterForm
 
     def filter_queryset(self, queryset):
@@ -199,7 +199,7 @@ class PolicyEventFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = PolicyEvent
-        fields = []
+        fields: list[str] = []
         form = PolicyEventFilterForm
 
     def filter_model_change(self, queryset, name, value):

@@ -2,8 +2,10 @@
 
 import datetime
 import re
+from typing import cast
 
 from django import forms
+from django.http import QueryDict
 
 from jurisdictions.models import Jurisdiction
 
@@ -63,7 +65,7 @@ class CompareForm(forms.Form):
 
     @property
     def submitted(self) -> bool:
-        return any(str(t).strip() for t in self.data.getlist("j"))
+        return any(str(t).strip() for t in cast(QueryDict, self.data).getlist("j"))
 
 
 def _today():

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from jurisdictions.in_force import in_force_on
+from jurisdictions.meta import concrete_field, field_label
 from jurisdictions.models import Jurisdiction, LegalModel, RegimePeriod
 from jurisdictions.selectors import periods_with_sources
 from jurisdictions.vocabulary import VARIES
@@ -27,7 +28,7 @@ def model_counts(jurisdictions) -> list[ModelCount]:
     Always lists the five models (zeros included), then 'varies' and 'not coded' when present.
     """
     rows = jurisdictions.order_by().values("regime_model_slug", "regime_varies").annotate(count=Count("pk"))
-    tally = defaultdict(int)
+    tally: defaultdict[str | None, int] = defaultdict(int)
     for row in rows:
         if row["regime_varies"]:
             tally[VARIES] += row["count"]
@@ -126,13 +127,11 @@ def _comparison_rows(columns: list[ComparisonColumn]) -> list[ComparisonRow]:
             )
         )
     for name in RegimePeriod.ACTIVITY_FIELDS:
-        field_ = RegimePeriod._meta.get_field(name)
-        label = field_.verbose_name[:1].upper() + field_.verbose_name[1:]
         rows.append(
             ComparisonRow(
-                label,
+                field_label(RegimePeriod, name),
                 each(lambda p, n=name: getattr(p, f"get_{n}_display")()),
-                help=field_.help_text,
+                help=str(concrete_field(RegimePeriod, name).help_text),
                 group="Activities",
             )
         )

@@ -2,10 +2,11 @@
 jurisdiction's page and feed."""
 
 from datetime import UTC
+from typing import cast
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -78,8 +79,9 @@ class BrowseView(View):
 def _pickers(form: CompareForm) -> list[dict]:
     """The four picker columns, pre-filled with what was asked for (valid or not)."""
     columns = []
-    tokens = [str(t).strip().lower() for t in form.data.getlist("j") if str(t).strip()][:4]
-    dates = form.data.getlist("on")
+    data = cast(QueryDict, form.data)
+    tokens = [str(t).strip().lower() for t in data.getlist("j") if str(t).strip()][:4]
+    dates = data.getlist("on")
     for index in range(4):
         slug, _, when = (tokens[index] if index < len(tokens) else "").partition("@")
         if not when and index < len(dates):

@@ -60,6 +60,7 @@ def wait_until(condition, seconds: float = 30, what: str = "the condition"):
 def server_processes(cluster: EmbeddedPostgres) -> list[int]:
     """The postmaster and every process it started (backends, checkpointer, ...)."""
     postmaster = cluster.server_pid()
+    assert postmaster is not None, "the server is not running"
     children = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:

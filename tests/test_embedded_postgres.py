@@ -35,7 +35,9 @@ def server_answers(cluster: EmbeddedPostgres) -> int:
     with psycopg.connect(
         host=str(cluster.socket_dir), port=cluster.port, user="postgres", dbname="atlas"
     ) as connection:
-        return connection.execute("SELECT 1 + 1").fetchone()[0]
+        row = connection.execute("SELECT 1 + 1").fetchone()
+        assert row is not None
+        return row[0]
 
 
 def test_starts_from_an_empty_directory_and_creates_the_database(cluster):

@@ -14,7 +14,7 @@ def imported_modules(package: str) -> dict[str, set[str]]:
     for path in sorted((ROOT / package).rglob("*.py")):
         if "migrations" in path.parts:
             continue
-        names = set()
+        names: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
             if isinstance(node, ast.Import):
                 names.update(alias.name for alias in node.names)

@@ -14,4 +14,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # No collectstatic in development: WhiteNoise serves from the finders instead.
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]  # (base sets a Path for collectstatic)

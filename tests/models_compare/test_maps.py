@@ -86,14 +86,16 @@ def map_svg(client, as_of=None) -> ET.Element:
 def country_links(svg: ET.Element) -> dict[str, ET.Element]:
     """Each country's element (an <a> or a <g role=img>) keyed by the name its label starts with."""
     group = svg.find(f".//{SVG}g[@class='wm-countries']")
-    return {element.get("aria-label").split(" — ")[0]: element for element in group}
+    assert group is not None
+    return {element.get("aria-label", "").split(" — ")[0]: element for element in group}
 
 
 def fill_of(element: ET.Element) -> str:
     shape = element.find(f"{SVG}path")
     if shape is None:
         shape = element.find(f"{SVG}circle")
-    return shape.get("fill")
+    assert shape is not None
+    return shape.get("fill", "")
 
 
 class TestMapColours:
