@@ -46,6 +46,7 @@ setup-browser:
 test: setup setup-browser
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 	$(VENV_PYTHON) manage.py makemigrations --check --dry-run
 	$(VENV_PYTHON) -m pytest
 
@@ -54,6 +55,7 @@ test: setup setup-browser
 test-fast: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 	$(VENV_PYTHON) manage.py makemigrations --check --dry-run
 	$(VENV_PYTHON) -m pytest -q -m "not slow and not browser" --create-db -p no:cacheprovider
 

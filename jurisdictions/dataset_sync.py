@@ -32,6 +32,7 @@ from .models import (
     LegalModel,
     LoadedRecord,
     PolicyEvent,
+    PolicyEventSource,
     PublicationStatus,
     RegimePeriod,
     Revision,
@@ -41,7 +42,8 @@ from .models import (
 ACTIVITIES = (*ACTIVITY_FIELDS, *REQUIREMENT_FIELDS)
 PUBLISHED = PublicationStatus.PUBLISHED.value
 KIND_LABELS = {"source": "sources", "jurisdiction": "jurisdictions", "event": "events", "period": "regime periods"}
-MODELS: dict[str, type[Model]] = {
+# The model of each kind of record; the code below dispatches on the kind, so rows are typed Any.
+MODELS: dict[str, Any] = {
     "source": Source,
     "jurisdiction": Jurisdiction,
     "event": PolicyEvent,
@@ -85,21 +87,21 @@ def _citations(citations) -> list[list[str]]:
 def file_entries(dataset: Dataset) -> dict[str, list[Entry]]:
     """Every record of ``dataset`` as canonical values, per kind, in the order it must be written."""
     entries: dict[str, list[Entry]] = {kind: [] for kind in MODELS}
-    for record in dataset.sources.values():
+    for source in dataset.sources.values():
         entries["source"].append(
             Entry(
                 "source",
-                record.key,
+                source.key,
                 {
-                    "title": record.title,
-                    "url": record.url,
-                    "kind": record.kind,
-                    "publisher": record.publisher,
-                    "published_on": _iso(record.published_on),
-                    "accessed_on": _iso(record.accessed_on),
-                    "notes": record.notes,
+                    "title": source.title,
+                    "url": source.url,
+                    "kind": source.kind,
+                    "publisher": source.publisher,
+                    "published_on": _iso(source.published_on),
+                    "accessed_on": _iso(source.accessed_on),
+                    "notes": source.notes,
                 },
-                *_origin(record.origin),
+                *_origin(source.origin),
             )
         )
     for record in dataset.jurisdictions_parents_first():
@@ -148,31 +150,31 @@ def file_entries(dataset: Dataset) -> dict[str, list[Entry]]:
                     *_origin(period.origin),
                 )
             )
-    for record in dataset.events.values():
+    for event in dataset.events.values():
         entries["event"].append(
             Entry(
                 "event",
-                record.key,
+                event.key,
                 {
-                    "jurisdiction": record.jurisdiction_slug,
-                    "date": _iso(record.date),
-                    "date_precision": record.date_precision,
-                    "kind": record.kind,
-                    "title": record.title,
-                    "description": record.description,
-                    "confidence": record.confidence,
-                    "needs_review": record.needs_review,
-                    "notes": record.notes,
-                    "sources": _citations(record.citations),
+                    "jurisdiction": event.jurisdiction_slug,
+                    "date": _iso(event.date),
+                    "date_precision": event.date_precision,
+                    "kind": event.kind,
+                    "title": event.title,
+                    "description": event.description,
+                    "confidence": event.confidence,
+                    "needs_review": event.needs_review,
+                    "notes": event.notes,
+                    "sources": _citations(event.citations),
                     "status": PUBLISHED,
                 },
-                *_origin(record.origin),
+                *_origin(event.origin),
             )
         )
     return entries
 
 
-def row_values(kind: str, row: Model) -> dict[str, Any]:
+def row_values(kind: str, row: Any) -> dict[str, Any]:  # a Source, Jurisdiction, PolicyEvent or RegimePeriod, by kind
     """The canonical values of a database row (same shape as ``file_entries``)."""
     if kind == "source":
         return {
@@ -290,13 +292,13 @@ def _write(kind: str, key: str, row: Model | None, values: dict[str, Any], order
     return row
 
 
-def _python(row: Model, name: str, value):
+def _python(row: Any, name: str, value):
     """A canonical value as the model field holds it (dates come as ISO strings)."""
     field = row._meta.get_field(name.removesuffix("_id")) if name.endswith("_id") else row._meta.get_field(name)
     return field.to_python(value) if value is not None and not name.endswith("_id") else value
 
 
-def _write_citations(row: Model, ordered: list) -> None:
+def _write_citations(row: Any, ordered: list) -> None:
     """Make ``row`` cite exactly ``ordered`` [(source key, pinpoint)], creating new ones in that order."""
     through = row.citations.model
     owner = row.citations.field.name
@@ -415,7 +417,7 @@ class _Loader:
             if (fp.file, fp.position) != (entry.file, entry.position):
                 fp.file, fp.position = entry.file, entry.position
                 fp.save(update_fields=["file", "position"])
-        elif current == entry.values:
+        elif row is not None and current == entry.values:
             self.remember(entry, row)
             report.count(entry.kind, "unchanged")
         elif current == fp.values and not edited:
@@ -614,7 +616,7 @@ def dump_dataset(*, root: Path) -> list[Path]:  # noqa: C901 (one pass writing e
         fp = fingerprints.get(("jurisdiction", jurisdiction.slug))
         if fp and fp.file:
             return fp.file
-        parent = jurisdictions.get(jurisdiction.parent_id)
+        parent = jurisdictions.get(jurisdiction.parent_id) if jurisdiction.parent_id else None
         return file_of(parent) if parent else f"{jurisdiction.region}/{jurisdiction.slug}.yaml"
 
     files: dict[str, dict] = {}
@@ -631,7 +633,9 @@ def dump_dataset(*, root: Path) -> list[Path]:  # noqa: C901 (one pass writing e
                 "name": jurisdiction.name,
                 "kind": jurisdiction.kind,
                 "iso_code": jurisdiction.iso_code,
-                "parent": jurisdiction.parent.slug if jurisdiction.parent_id in jurisdictions else None,
+                "parent": jurisdictions[jurisdiction.parent_id].slug
+                if jurisdiction.parent_id in jurisdictions
+                else None,
                 "region": jurisdiction.region,
                 "subregion": jurisdiction.subregion,
                 "last_reviewed": jurisdiction.last_reviewed,
@@ -642,7 +646,7 @@ def dump_dataset(*, root: Path) -> list[Path]:  # noqa: C901 (one pass writing e
         entries[jurisdiction.pk] = entry
         document(file_of(jurisdiction))["jurisdictions"].append(entry)
 
-    def event_entry(event: PolicyEvent) -> dict:
+    def event_entry(event: PolicyEvent) -> tuple[list[PolicyEventSource], dict]:
         citations = list(event.citations.all())
         return citations, {
             **_compact(
@@ -675,7 +679,7 @@ def dump_dataset(*, root: Path) -> list[Path]:  # noqa: C901 (one pass writing e
         target["cited"].extend(c.source for c in citations)
 
     for period in periods:
-        citations = list(period.citations.all())
+        period_citations = list(period.citations.all())
         activities = {name: getattr(period, name) for name in ACTIVITIES if getattr(period, name) != "unknown"}
         entry = {
             **_compact(
@@ -685,7 +689,7 @@ def dump_dataset(*, root: Path) -> list[Path]:  # noqa: C901 (one pass writing e
                     "in_force_before_start": period.in_force_before_start,
                     "end": period.end_date,
                     "end_precision": period.end_precision if period.end_precision != "day" else None,
-                    "model": "varies" if period.varies_within else period.legal_model.slug,
+                    "model": period.model_slug,
                     "workers": period.treatment_of_workers,
                     "clients": period.treatment_of_clients,
                     "third_parties": period.treatment_of_third_parties,
@@ -693,13 +697,13 @@ def dump_dataset(*, root: Path) -> list[Path]:  # noqa: C901 (one pass writing e
                     "confidence": period.confidence,
                     "needs_review": period.needs_review,
                     "notes": _Prose(period.notes),
-                    "enacted_by": period.enacted_by.slug if period.enacted_by_id else None,
+                    "enacted_by": period.enacted_by.slug if period.enacted_by else None,
                 }
             ),
-            "sources": _sources_value(citations),
+            "sources": _sources_value(period_citations),
         }
         entries[period.jurisdiction_id]["periods"].append(entry)
-        document(file_of(jurisdictions[period.jurisdiction_id]))["cited"].extend(c.source for c in citations)
+        document(file_of(jurisdictions[period.jurisdiction_id]))["cited"].extend(c.source for c in period_citations)
 
     # Each source is written once: in the file it was loaded from, else the first file citing it.
     placed: dict[int, str] = {}

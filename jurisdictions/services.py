@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import Any, TypeIs, cast
 
 import pghistory
 from django.apps import apps
@@ -19,6 +20,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from .dataset_sync import LoadReport, dump_dataset, load_dataset
+from .meta import concrete_field
 from .models import (
     Jurisdiction,
     PolicyEvent,
@@ -31,6 +33,10 @@ from .models import (
 )
 
 __all__ = ["LoadReport", "dump_dataset", "load_dataset"]  # and the workflow below
+
+# The records editors publish, and those of them that cite sources.
+Record = Jurisdiction | RegimePeriod | PolicyEvent
+CitingRecord = RegimePeriod | PolicyEvent
 
 # --- Editorial workflow --------------------------------------------------------------
 #
@@ -48,9 +54,9 @@ class PublishPolicy:
     needs_sources: bool = False
     ends_replaced_period: bool = False
 
-    def check(self, record: Publishable) -> None:
+    def check(self, record: Model) -> None:
         """Raise ValidationError (naming the record) if ``record`` may not be public as it is."""
-        if self.needs_sources and not record.citations.exists():
+        if self.needs_sources and isinstance(record, CitingRecord) and not record.citations.exists():
             raise ValidationError(f"“{record}” cites no source; add one before publishing.")
         try:
             record.validate_constraints()
@@ -92,27 +98,33 @@ def end_replaced_period(*, period: RegimePeriod) -> RegimePeriod | None:
 
 
 @transaction.atomic
-def save_record(*, record: Publishable, end_replaced: bool = False, sources=None) -> RegimePeriod | None:
+def save_record(*, record: Record, end_replaced: bool = False, sources=None) -> RegimePeriod | None:
     """Save a record from the admin: end the period it replaces if asked, then its citations.
 
     Returns the period that was ended, if any.
     """
-    ended = end_replaced_period(period=record) if end_replaced and record.is_published else None
+    ended = (
+        end_replaced_period(period=record)
+        if end_replaced and isinstance(record, RegimePeriod) and record.is_published
+        else None
+    )
     record.save()
     if sources is not None:
-        set_citations(record=record, sources=sources)
+        set_citations(record=cast(CitingRecord, record), sources=sources)
     return ended
 
 
 @transaction.atomic
-def publish(*, record: Publishable) -> RegimePeriod | None:
+def publish(*, record: Record) -> RegimePeriod | None:
     """Publish a draft under its kind's policy; a period ends the one it replaces, atomically.
 
     Returns the period that was ended, if any. Raises ValidationError (and changes
     nothing) if the record has no source or would overlap another published period.
     """
     policy = policy_for(record)
-    ended = end_replaced_period(period=record) if policy.ends_replaced_period else None
+    ended = (
+        end_replaced_period(period=record) if policy.ends_replaced_period and isinstance(record, RegimePeriod) else None
+    )
     record.status = PublicationStatus.PUBLISHED
     policy.check(record)  # leaving the atomic block with an error undoes the ending too
     record.save(update_fields=["status", "updated_at"])
@@ -138,12 +150,12 @@ def previous_period(period: RegimePeriod) -> RegimePeriod | None:
     )
 
 
-def is_period_in_force(record: Model) -> bool:
+def is_period_in_force(record: Model) -> TypeIs[RegimePeriod]:
     """True for a published regime period with no end date (withdrawing it leaves its jurisdiction a gap)."""
     return isinstance(record, RegimePeriod) and record.is_published and record.end_date is None
 
 
-def _withdraw(record: Publishable, continuation: str | None) -> RegimePeriod | None:
+def _withdraw(record: Model, continuation: str | None) -> RegimePeriod | None:
     """Re-open the previous period if asked; returns it."""
     if not is_period_in_force(record):
         return None
@@ -157,7 +169,7 @@ def _withdraw(record: Publishable, continuation: str | None) -> RegimePeriod | N
 
 
 @transaction.atomic
-def unpublish(*, record: Publishable, continuation: str | None = None) -> None:
+def unpublish(*, record: Record, continuation: str | None = None) -> None:
     """Take a record off the public site (back to draft).
 
     Withdrawing the period in force needs ``continuation``: re-open the previous period,
@@ -192,7 +204,7 @@ def set_citations(*, record: RegimePeriod | PolicyEvent, sources, pinpoints: dic
     wanted = [source if isinstance(source, int) else source.pk for source in sources]
     record.citations.exclude(source_id__in=wanted).delete()
     existing = {c.source_id: c for c in record.citations.all()}
-    through, owner = record.citations.model, record.citations.field.name
+    through, owner = record.citations.model, type(record).citations.field.name
     for source_id in wanted:
         citation = existing.get(source_id)
         if citation is None:
@@ -207,12 +219,11 @@ def set_citations(*, record: RegimePeriod | PolicyEvent, sources, pinpoints: dic
 
 def field_value(record: Model, name: str):
     """A field's value as stored in a revision (JSON: dates as ISO strings, foreign keys as ids)."""
-    field = record._meta.get_field(name)
-    value = getattr(record, field.attname)
+    value = getattr(record, concrete_field(record, name).attname)
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def citation_list(record: Model) -> list[dict]:
+def citation_list(record: Any) -> list[dict]:  # a RegimePeriod or PolicyEvent
     """[{source, pinpoint}] that ``record`` cites now, in citation order."""
     return [{"source": c.source_id, "pinpoint": c.pinpoint} for c in record.citations.order_by("pk")]
 
@@ -221,7 +232,7 @@ def needs_review(*, record: Model, user) -> bool:
     """True when ``user``'s change to ``record`` must wait for a reviewer (a published record, no publish right)."""
     if not isinstance(record, Publishable) or record.pk is None:
         return False
-    published = type(record).objects.filter(pk=record.pk, status=PublicationStatus.PUBLISHED).exists()
+    published = type(record)._default_manager.filter(pk=record.pk, status=PublicationStatus.PUBLISHED).exists()
     meta = record._meta
     return published and not user.has_perm(f"{meta.app_label}.publish_{meta.model_name}")
 
@@ -229,7 +240,7 @@ def needs_review(*, record: Model, user) -> bool:
 @transaction.atomic
 def propose_revision(
     *,
-    record: Publishable,
+    record: Record,
     changes: dict,
     author,
     note: str = "",
@@ -296,8 +307,10 @@ def approve_revision(*, revision: Revision, reviewer, note: str = "") -> Model:
     if not revision.is_pending:
         raise ValidationError(f"This revision was already {revision.get_status_display().lower()}.")
     model = revision.content_type.model_class()
-    record = model.objects.select_for_update().filter(pk=revision.object_id).first()
-    if record is None:
+    record: Any = (
+        model._default_manager.select_for_update().filter(pk=revision.object_id).first() if model is not None else None
+    )
+    if model is None or record is None:
         raise ValidationError(f"“{revision.record_label}” no longer exists; reject this revision.")
     moved = [name for name, value in revision.base.items() if field_value(record, name) != value]
     if revision.citations is not None and _citation_set(citation_list(record)) != _citation_set(
@@ -305,13 +318,13 @@ def approve_revision(*, revision: Revision, reviewer, note: str = "") -> Model:
     ):
         moved.append("sources")
     if moved:
-        labels = ", ".join(str(model._meta.get_field(n).verbose_name) if n != "sources" else "sources" for n in moved)
+        labels = ", ".join(str(concrete_field(model, n).verbose_name) if n != "sources" else "sources" for n in moved)
         raise ValidationError(
             f"“{record}” changed since this revision was proposed ({labels}); approving it would undo "
             "that change. Reject it and ask for a new revision."
         )
     for name, value in revision.changes.items():
-        field = model._meta.get_field(name)
+        field = concrete_field(model, name)
         setattr(record, field.attname, field.to_python(value) if value is not None else None)
     with pghistory.context(revision=revision.pk, approved_by=reviewer.pk):
         if revision.end_replaced and record.is_published:
@@ -354,7 +367,7 @@ def _citations_at(version) -> list[tuple[int, str]] | None:
     through = relation.rel.related_model
     owner = relation.field.name
     history = apps.get_model(through._meta.app_label, f"{through.__name__}History")
-    latest: dict[int, object] = {}
+    latest: dict[int, Any] = {}
     for event in history.objects.filter(
         **{f"{owner}_id": version.pgh_obj_id}, pgh_created_at__lte=version.pgh_created_at
     ).order_by("pgh_id"):
@@ -405,14 +418,15 @@ def mark_reviewed(*, jurisdictions, reviewer, on: datetime.date | None = None) -
 
 
 @transaction.atomic
-def publish_with_drafts(*, jurisdiction: Jurisdiction) -> tuple[list[Model], list[str]]:
+def publish_with_drafts(*, jurisdiction: Jurisdiction) -> tuple[list[Record], list[str]]:
     """Publish a jurisdiction and its draft periods and events, each under the publishing rules.
 
     Returns (records published, problems): a record that breaks a rule stays a draft and
     its problem is reported; the others are published.
     """
-    published, problems = [], []
-    drafts = [jurisdiction] if not jurisdiction.is_published else []
+    published: list[Record] = []
+    problems: list[str] = []
+    drafts: list[Record] = [jurisdiction] if not jurisdiction.is_published else []
     drafts += list(jurisdiction.regime_periods.filter(status=PublicationStatus.DRAFT).order_by("start_date"))
     drafts += list(jurisdiction.events.filter(status=PublicationStatus.DRAFT).order_by("date"))
     for record in drafts:
