@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextvars
 import datetime
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,13 +60,13 @@ class DataVersion:
         return max(self.changed_at, midnight)
 
 
-class _Memo(threading.local):
-    def __init__(self):
-        self.versions: dict[str, tuple[DataVersion, float]] = {}
-        self.dirty: set[str] = set()
+# Process-wide: the last version read per database, when, and at which write generation.
+_remembered: dict[str, tuple[DataVersion, float, int]] = {}
+# Raised by every statement that may write, and again when a writing transaction commits:
+# a remembered version from an older generation is read again (by every thread).
+_generation: dict[str, int] = {}
 
 
-_memo = _Memo()
 # Set for the length of one public request, so every part of the page uses one version.
 _pinned: contextvars.ContextVar[tuple[str, DataVersion] | None] = contextvars.ContextVar(
     "atlas_data_version", default=None
@@ -89,8 +88,9 @@ def current_data_version(using: str = DEFAULT_DB_ALIAS) -> DataVersion:
     if pinned is not None and pinned[0] == using:
         return pinned[1]
     now = time.monotonic()
-    entry = _memo.versions.get(using)
-    if entry is not None and using not in _memo.dirty and now - entry[1] < _max_age():
+    generation = _generation.get(using, 0)
+    entry = _remembered.get(using)
+    if entry is not None and entry[2] == generation and now - entry[1] < _max_age():
         return entry[0]
     connection = connections[using]
     with connection.cursor() as cursor:
@@ -101,24 +101,38 @@ def current_data_version(using: str = DEFAULT_DB_ALIAS) -> DataVersion:
         if row
         else DataVersion(0, datetime.datetime.min.replace(tzinfo=datetime.UTC))
     )
+    # Inside a transaction the number may move at its commit: remember only committed reads.
     if not connection.in_atomic_block:
-        _memo.dirty.discard(using)
-        _memo.versions[using] = (version, now)
+        _remembered[using] = (version, now, generation)
     return version
 
 
 def forget_data_version(using: str | None = None) -> None:
     """Drop the remembered version(s): the next call reads the database."""
     if using is None:
-        _memo.versions.clear()
+        _remembered.clear()
     else:
-        _memo.versions.pop(using, None)
+        _remembered.pop(using, None)
+
+
+def _new_generation(alias: str) -> None:
+    _generation[alias] = _generation.get(alias, 0) + 1
+
+
+_commit_hooks: dict[str, object] = {}
 
 
 def _note_writes(execute, sql, params, many, context):
-    """Execute wrapper: a statement that may write makes this process read the version again."""
+    """Execute wrapper: after a statement that may write, this process reads the version again
+    (at once, and again when the transaction commits)."""
     if sql[:40].lstrip()[:8].lower().startswith(WRITE_PREFIXES):
-        _memo.dirty.add(context["connection"].alias)
+        connection = context["connection"]
+        alias = connection.alias
+        _new_generation(alias)
+        if connection.in_atomic_block:
+            hook = _commit_hooks.setdefault(alias, lambda: _new_generation(alias))
+            if not any(entry[1] is hook for entry in connection.run_on_commit):
+                connection.on_commit(hook)
     return execute(sql, params, many, context)
 
 

@@ -4,6 +4,7 @@ jurisdiction's page and feed."""
 from datetime import UTC
 from typing import cast
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
@@ -187,8 +188,6 @@ class MapSvgView(View):
         response = HttpResponse(
             '<?xml version="1.0" encoding="utf-8"?>\n' + world.svg, content_type="image/svg+xml; charset=utf-8"
         )
-        # A past date's map changes only when editors correct the data: an hour is a safe reuse.
-        response["Cache-Control"] = "public, max-age=3600"
         return response
 
 
@@ -315,16 +314,27 @@ class ModelFeed(Feed):
         return datetime.combine(period.start_date, time(), tzinfo=UTC)
 
 
+def is_signed_in_staff(request) -> bool:
+    """Whether an editor is signed in. Without a session cookie nobody is, and the session is
+    not read: reading it would make the public page vary by cookie (and uncacheable)."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_staff
+
+
 class JurisdictionDetailView(AsOfMixin, View):
     def get(self, request, slug):
         as_of_form = self.as_of_form
         # Staff may preview drafts (?preview=1); everyone else sees published records only.
-        preview = request.user.is_staff and request.GET.get("preview") == "1"
+        staff = is_signed_in_staff(request)
+        preview = staff and request.GET.get("preview") == "1"
         page = jurisdiction_selectors.jurisdiction_page(
             slug=slug, as_of=as_of_form.date(), preview=preview, explicit_date=bool(as_of_form.cleaned_data["as_of"])
         )
         cite = citation.jurisdiction_citation(request, jurisdiction=page.jurisdiction, as_of=page.as_of)
-        return render(request, "jurisdictions/detail.html", {"page": page, "as_of_form": as_of_form, "citation": cite})
+        return render(
+            request,
+            "jurisdictions/detail.html",
+            {"page": page, "as_of_form": as_of_form, "citation": cite, "offer_preview": staff},
+        )
 
 
 class JurisdictionEventsFeed(Feed):

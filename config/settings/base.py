@@ -50,6 +50,10 @@ MIDDLEWARE = [
     # Content-Security-Policy on every response (SECURE_CSP below).
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous GETs answered from a cache keyed on the data version, with ETag/304; before
+    # gzip so stored pages are already compressed (models_compare/middleware.py).
+    "models_compare.middleware.PublicPageCacheMiddleware",
+    "models_compare.middleware.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Public addresses answer GET and HEAD only (405); before CSRF, which would answer 403.
@@ -58,7 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Records the user and URL of each request in the change history.
+    # Records the user and URL of each writing request in the change history
+    # (PGHISTORY_MIDDLEWARE_METHODS: not on GETs, so public pages never touch the session).
     "pghistory.middleware.HistoryMiddleware",
     # A database that is down or hung: a 503 page with Retry-After (see also handler500).
     "config.database_faults.DatabaseUnavailableMiddleware",
@@ -84,15 +89,41 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------
 # DATABASE_URL wins; otherwise the embedded cluster under var/postgres.
+# Connections persist for CONN_MAX_AGE seconds (checked before reuse) instead of one per request.
+CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
 DATABASE_URL = env.str("DATABASE_URL", default="")
 if DATABASE_URL:
-    DATABASES = {"default": {**env.db_url_config(DATABASE_URL), "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}}
+    DATABASES = {
+        "default": {**env.db_url_config(DATABASE_URL), "CONN_MAX_AGE": CONN_MAX_AGE, "CONN_HEALTH_CHECKS": True}
+    }
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...).")
     # PostgreSQL with a deadline on every call (config/db_backend).
     DATABASES["default"]["ENGINE"] = "config.db_backend"
 else:
-    DATABASES = {"default": EmbeddedPostgres.from_environment().connection_settings()}
+    # ATLAS_PG_DATABASE picks another database on the embedded server (e.g. atlas_x100).
+    DATABASES = {
+        "default": EmbeddedPostgres.from_environment().connection_settings(
+            env.str("ATLAS_PG_DATABASE", default="") or "atlas"
+        )
+    }
+    DATABASES["default"].update(CONN_MAX_AGE=CONN_MAX_AGE, CONN_HEALTH_CHECKS=True)
+
+# --- Caches -------------------------------------------------------------------
+# Per-process memory caches. Every key that depends on the data holds the data version
+# (jurisdictions/data_version.py), so any backend, shared or not, stays coherent.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "atlas-default"},
+    # Whole public pages (models_compare/middleware.py), stored compressed.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "atlas-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+ATLAS_RESPONSE_CACHE = env.bool("ATLAS_RESPONSE_CACHE", default=True)
+# How long a process may answer from the data version it read last (seconds).
+ATLAS_DATA_VERSION_MAX_AGE = 1.0
 
 # A database that is down or hung costs a request seconds and a 503, not a worker: connecting
 # gives up after DATABASE_CONNECT_TIMEOUT seconds (2 at least, libpq's floor), a statement after
@@ -180,6 +211,7 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 PGHISTORY_ADMIN_ALL_EVENTS = True
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # --- Site -------------------------------------------------------------------
 # The curated dataset lives here, loaded by `manage.py load_atlas`.

@@ -1,0 +1,151 @@
+"""HTTP speed for the public site: a response cache and conditional GETs keyed on the data version.
+
+Anonymous ``GET``/``HEAD`` requests (no session cookie) outside the admin are answered from
+a cache keyed by the full URL, today's date, the content encoding and the data version
+(:func:`jurisdictions.data_version.current_data_version`). Every write to a public table
+bumps that version at commit, so a published change can never be served stale: the next
+request looks under a new key. The same version makes the ``ETag`` and ``Last-Modified``
+headers, so a browser's repeat visit is answered ``304 Not Modified`` without rendering.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.gzip import GZipMiddleware
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+from jurisdictions.data_version import pinned_data_version
+
+SAFE_METHODS = {"GET", "HEAD"}
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# Shared caches and browsers store the page but ask again each time (answered by a 304).
+PUBLIC_CACHE_CONTROL = {"public": True, "no_cache": True}
+
+
+class PublicPageCacheMiddleware:
+    """Place it after SecurityMiddleware and WhiteNoise and before GZipMiddleware, so the
+    stored responses are already compressed and carry every other middleware's headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.enabled = getattr(settings, "ATLAS_RESPONSE_CACHE", True)
+        self.cache_alias = getattr(settings, "ATLAS_RESPONSE_CACHE_ALIAS", "pages")
+        self.timeout = getattr(settings, "ATLAS_RESPONSE_CACHE_TIMEOUT", 60 * 60 * 24)
+        self.max_bytes = getattr(settings, "ATLAS_RESPONSE_CACHE_MAX_BYTES", 2 * 1024 * 1024)
+        self.excluded = tuple(
+            "/" + prefix.strip("/") + "/" for prefix in (settings.ADMIN_URL, settings.STATIC_URL or "static/")
+        )
+
+    def is_public(self, request) -> bool:
+        return (
+            request.method in SAFE_METHODS
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path_info.startswith(self.excluded)
+        )
+
+    def __call__(self, request):
+        if not self.is_public(request):
+            response = self.get_response(request)
+            if request.method in SAFE_METHODS and settings.SESSION_COOKIE_NAME in request.COOKIES:
+                # A signed-in editor's page (perhaps a preview of drafts) is never shared.
+                patch_cache_control(response, private=True)
+            return response
+        with pinned_data_version() as version:
+            return self.respond(request, version)
+
+    def respond(self, request, version):
+        today = timezone.localdate()
+        gzip = bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.sha256(f"{url}\n{gzip}".encode()).hexdigest()[:32]
+        stamp = f"{version.number}.{int(version.changed_at.timestamp())}"
+        etag = f'W/"{stamp}-{today:%Y%m%d}-{digest[:16]}"'
+        last_modified = version.last_modified(today)
+        if self.not_modified(request, etag, last_modified):
+            response = HttpResponseNotModified()
+            self.mark(response, etag, last_modified)
+            return response
+        key = f"atlas:page:{stamp}:{today.isoformat()}:{digest}"
+        cache = caches[self.cache_alias] if self.enabled else None
+        if cache is not None:
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
+        response = self.get_response(request)
+        if response.status_code != 200 or not self.storable(response):
+            return response
+        self.mark(response, etag, last_modified)
+        if cache is not None:
+            if response.streaming:
+                response.streaming_content = self.tee(response.streaming_content, dict(response.items()), cache, key)
+            elif len(response.content) <= self.max_bytes:
+                cache.set(key, response, self.timeout)
+        return response
+
+    @staticmethod
+    def not_modified(request, etag: str, last_modified) -> bool:
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        if if_none_match is not None:
+            # Weak comparison (RFC 9110 13.1.2): W/ prefixes do not matter.
+            tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+            return etag.removeprefix("W/") in tags or "*" in tags
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+        return since is not None and int(last_modified.timestamp()) <= since
+
+    @staticmethod
+    def mark(response, etag: str, last_modified) -> None:
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+        patch_cache_control(response, **PUBLIC_CACHE_CONTROL)
+
+    @staticmethod
+    def storable(response) -> bool:
+        """Only pages that are the same for everyone: no cookie set, nothing read from the session."""
+        if response.cookies:
+            return False
+        vary = response.get("Vary", "").lower()
+        if "cookie" in vary:
+            return False
+        control = response.get("Cache-Control", "").lower()
+        return not any(word in control for word in ("private", "no-store"))
+
+    def tee(self, chunks, headers: dict, cache, key):
+        """Pass a streamed body through; store it too when it ends below the size limit."""
+        kept, size = [], 0
+        for chunk in chunks:
+            if kept is not None:
+                size += len(chunk)
+                if size <= self.max_bytes:
+                    kept.append(chunk)
+                else:
+                    kept = None
+            yield chunk
+        if kept is not None:
+            stored = HttpResponse(b"".join(kept))
+            for name, value in headers.items():
+                stored[name] = value
+            cache.set(key, stored, self.timeout)
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Compresses HTML, SVG, JSON and CSV, except in the admin.
+
+    Admin pages carry CSRF tokens and editors' data; compressing them next to text an
+    attacker can inject is what BREACH exploits. Public pages carry no secret.
+    """
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.admin_prefix = "/" + settings.ADMIN_URL.strip("/") + "/"
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(self.admin_prefix):
+            return response
+        return super().process_response(request, response)
