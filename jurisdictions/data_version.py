@@ -141,6 +141,8 @@ def watch_connection(sender, connection, **kwargs) -> None:
     # Insert at the bottom of the stack, not on top: a connection can be created inside
     # another wrapper's block (pghistory's context), which pops the top wrapper on exit.
     if _note_writes not in connection.execute_wrappers:
+        # First, not last: connection.execute_wrapper() blocks (pghistory's context among
+        # them) pop the last wrapper when they end, even if this one was added meanwhile.
         connection.execute_wrappers.insert(0, _note_writes)
 
 
