@@ -147,9 +147,9 @@ def watch_connection(sender, connection, **kwargs) -> None:
 
 
 @contextmanager
-def pinned_data_version(using: str = DEFAULT_DB_ALIAS):
-    """Within the block, :func:`current_data_version` answers one version (read once)."""
-    version = current_data_version(using)
+def pinned_data_version(using: str = DEFAULT_DB_ALIAS, version: DataVersion | None = None):
+    """Within the block, :func:`current_data_version` answers one version (``version``, or read once)."""
+    version = version or current_data_version(using)
     token = _pinned.set((using, version))
     try:
         yield version

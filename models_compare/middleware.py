@@ -15,13 +15,14 @@ import re
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
-from jurisdictions.data_version import pinned_data_version
+from jurisdictions.data_version import current_data_version, pinned_data_version
 
 SAFE_METHODS = {"GET", "HEAD"}
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -39,8 +40,10 @@ class PublicPageCacheMiddleware:
         self.cache_alias = getattr(settings, "ATLAS_RESPONSE_CACHE_ALIAS", "pages")
         self.timeout = getattr(settings, "ATLAS_RESPONSE_CACHE_TIMEOUT", 60 * 60 * 24)
         self.max_bytes = getattr(settings, "ATLAS_RESPONSE_CACHE_MAX_BYTES", 2 * 1024 * 1024)
-        self.excluded = tuple(
-            "/" + prefix.strip("/") + "/" for prefix in (settings.ADMIN_URL, settings.STATIC_URL or "static/")
+        self.excluded = (
+            *("/" + prefix.strip("/") + "/" for prefix in (settings.ADMIN_URL, settings.STATIC_URL or "static/")),
+            # Health probes must answer without the database (and never from a cache).
+            *getattr(settings, "ATLAS_RESPONSE_CACHE_EXCLUDE", ("/healthz", "/readyz")),
         )
 
     def is_public(self, request) -> bool:
@@ -57,7 +60,12 @@ class PublicPageCacheMiddleware:
                 # A signed-in editor's page (perhaps a preview of drafts) is never shared.
                 patch_cache_control(response, private=True)
             return response
-        with pinned_data_version() as version:
+        try:
+            version = current_data_version()
+        except DatabaseError:
+            # The database is down or hung: let the page fail below, where it becomes a 503.
+            return self.get_response(request)
+        with pinned_data_version(version=version):
             return self.respond(request, version)
 
     def respond(self, request, version):
