@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 
 from jurisdictions.dataset import read_dataset
-from jurisdictions.models import Jurisdiction, RegimePeriod
+from jurisdictions.models import Jurisdiction
 from jurisdictions.services import load_dataset, publish, unpublish
 from tests.factories import RegimePeriodFactory, legal_model
 
@@ -58,12 +58,12 @@ def publish_a_new_period():
         treatment_of_clients="legal",
         treatment_of_third_parties="regulated",
     )
-    publish(draft)
+    publish(record=draft)
     return legal_model("legalization").name
 
 
 def unpublish_the_country():
-    unpublish(Jurisdiction.objects.get(slug="new-zealand"))
+    unpublish(record=Jurisdiction.objects.get(slug="new-zealand"))
     return None
 
 
@@ -82,13 +82,13 @@ def test_an_unpublished_place_is_gone_at_once(client, atlas):
     assert client.get("/jurisdictions/new-zealand/").status_code == 404
 
 
-def test_a_dataset_load_is_seen_at_once(client, atlas):
+def test_a_dataset_load_is_seen_at_once(client, atlas, tmp_path):
     before = page(client, "/jurisdictions/")
-    RegimePeriod.objects.filter(jurisdiction__slug="province").delete()
-    assert page(client, "/jurisdictions/") != before
-    reloaded = page(client, "/jurisdictions/")
-    load_dataset(read_dataset(BASIC))
-    assert page(client, "/jurisdictions/") != reloaded
+    assert page(client, "/jurisdictions/") == before and "Federated Republic" not in before
+    text = (BASIC / "federation.yaml").read_text().replace("name: Federation", "name: Federated Republic")
+    (tmp_path / "federation.yaml").write_text(text)
+    load_dataset(read_dataset(tmp_path), take_files=True)
+    assert "Federated Republic" in page(client, "/jurisdictions/")
 
 
 def test_a_reviewer_publishing_in_the_admin_is_seen_at_once(client, atlas):
