@@ -126,7 +126,8 @@ class PublicPageCacheMiddleware:
 
     def tee(self, chunks, headers: dict, cache, key):
         """Pass a streamed body through; store it too when it ends below the size limit."""
-        kept, size = [], 0
+        kept: list[bytes] | None = []
+        size = 0
         for chunk in chunks:
             if kept is not None:
                 size += len(chunk)
