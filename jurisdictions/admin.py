@@ -10,19 +10,28 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin import helpers
+from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from pghistory.admin import EventModelAdmin
 
-from . import selectors, services
+from . import history, selectors, services
 from .forms_admin import (
     CitationFormSet,
     ConcurrentEditForm,
+    HistoryFilterForm,
     InlinePolicyEventForm,
     InlineRegimePeriodForm,
+    RecordForm,
     RegimePeriodForm,
     RegimePeriodFormSet,
 )
@@ -35,12 +44,11 @@ from .models import (
     PublicationStatus,
     RegimePeriod,
     RegimePeriodSource,
+    Revision,
     Source,
 )
 from .resources import JurisdictionResource, PolicyEventResource, RegimePeriodResource, SourceResource
 from .spreadsheet import SpreadsheetSafeCSV
-
-CONCURRENCY_FIELDS = ("loaded_version", "overwrite_newer")
 
 
 class StatusReadOnlyMixin:
@@ -64,18 +72,137 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
     formats = [SpreadsheetSafeCSV, base_formats.JSON]
 
 
+CONCURRENCY_FIELDS = ("loaded_version", "loaded_values", "overwrite_newer")
+
+
+class EditorialAdminMixin:
+    """Saves go through ``services``: an editor's change to a published record becomes a pending
+    revision (the record itself is not touched); everything else is saved under the same rules."""
+
+    def _model_changes(self, form) -> dict:
+        names = {f.name for f in form.instance._meta.concrete_fields}
+        return {name: form.cleaned_data[name] for name in form.changed_data if name in names}
+
+    def save_model(self, request, obj, form, change):
+        if change and services.needs_review(record=obj, user=request.user):
+            request.atlas_revision = {
+                "record": obj,
+                "changes": self._model_changes(form),
+                "citations": None,
+                "end_replaced": bool(form.cleaned_data.get("end_replaced")),
+                "note": form.cleaned_data.get("change_note", ""),
+            }
+            return
+        ended = services.save_record(record=obj, end_replaced=bool(form.cleaned_data.get("end_replaced")))
+        if ended is not None:
+            self.message_user(request, f"Ended “{ended}” on {obj.start_date:%d %B %Y}.", messages.INFO)
+
+    def save_formset(self, request, form, formset, change):
+        pending = getattr(request, "atlas_revision", None)
+        if isinstance(formset, CitationFormSet) and pending is not None:
+            formset.save(commit=False)  # only to list what changed, for the admin's change message
+            pending["citations"] = formset.citations()
+            return None
+        if formset.model in (RegimePeriod, PolicyEvent):
+            return self._save_records(request, form, formset)
+        return super().save_formset(request, form, formset, change)
+
+    def _save_records(self, request, parent_form, formset):
+        """Inline periods and events: new ones are drafts, changes to published ones become revisions."""
+        formset.save(commit=False)
+        for record in formset.deleted_objects:
+            services.delete_record(record=record)
+        note = parent_form.cleaned_data.get("change_note", "")
+        for form in formset.forms:
+            if form in formset.deleted_forms or not form.has_changed():
+                continue
+            record = form.instance
+            sources = form.cleaned_data.get("sources_cited")
+            end_replaced = bool(form.cleaned_data.get("end_replaced"))
+            if record.pk and services.needs_review(record=record, user=request.user):
+                pinpoints = dict(record.citations.values_list("source_id", "pinpoint"))
+                citations = (
+                    [{"source": s.pk, "pinpoint": pinpoints.get(s.pk, "")} for s in sources]
+                    if "sources_cited" in form.changed_data
+                    else None
+                )
+                revision = services.propose_revision(
+                    record=record,
+                    changes=self._model_changes(form),
+                    citations=citations,
+                    end_replaced=end_replaced,
+                    author=request.user,
+                    note=note,
+                )
+                self._say_proposed(request, revision)
+            else:
+                ended = services.save_record(record=record, end_replaced=end_replaced, sources=sources)
+                if ended is not None:
+                    self.message_user(request, f"Ended “{ended}” on {record.start_date:%d %B %Y}.", messages.INFO)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        pending = request.__dict__.pop("atlas_revision", None)
+        if pending is not None:
+            revision = services.propose_revision(
+                record=pending["record"],
+                changes=pending["changes"],
+                citations=pending["citations"],
+                end_replaced=pending["end_replaced"],
+                author=request.user,
+                note=pending["note"],
+            )
+            self._say_proposed(request, revision)
+
+    def _say_proposed(self, request, revision):
+        if revision is None:
+            return
+        url = reverse("admin:jurisdictions_revision_change", args=[revision.pk])
+        self.message_user(
+            request,
+            format_html(
+                'Your change to “{}” waits for a reviewer (<a href="{}">revision {}</a>); '
+                "the public still sees the published version.",
+                revision.record_label,
+                url,
+                revision.pk,
+            ),
+            messages.WARNING,
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        record = self.get_object(request, unquote(object_id))
+        extra_context = {**(extra_context or {})}
+        if record is not None:
+            extra_context["history_url"] = history.history_url(record)
+            pending = Revision.objects.of(record).pending().count()
+            if pending and request.method == "GET":
+                url = reverse("admin:jurisdictions_revision_changelist")
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} change(s) to this record wait for review (<a href="{}?status__exact=pending">'
+                        "revisions</a>); the form shows the published version.",
+                        pending,
+                        url,
+                    ),
+                    messages.INFO,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 class PublishingAdminMixin(StatusReadOnlyMixin):
-    """Publish/unpublish actions for those with the publish permission."""
+    """Publish/unpublish actions for those with the publish permission, through ``services``."""
 
     actions: Any = ["publish_selected", "unpublish_selected"]
 
     @admin.action(description="Publish selected records", permissions=["publish"])
     def publish_selected(self, request, queryset):
         published, problems = 0, []
-        for record in queryset.exclude(status=PublicationStatus.PUBLISHED):
+        drafts = queryset.exclude(status=PublicationStatus.PUBLISHED)
+        for record in drafts:
             try:
-                with transaction.atomic():
-                    ended = services.publish(record=record)
+                ended = services.publish(record=record)
             except ValidationError as error:
                 problems.extend(error.messages)
                 continue
@@ -88,14 +215,38 @@ class PublishingAdminMixin(StatusReadOnlyMixin):
                 )
         if published:
             self.message_user(request, f"Published {published} record(s).", messages.SUCCESS)
+        elif not problems:
+            self.message_user(
+                request, "Nothing to publish: the selected records are already published.", messages.WARNING
+            )
         for problem in problems:
             self.message_user(request, f"Not published: {problem}", messages.ERROR)
 
     @admin.action(description="Unpublish selected records (back to draft)", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
+        in_force = [record for record in queryset if services.is_period_in_force(record)]
+        continuation = request.POST.get("continuation")
+        if in_force and continuation not in services.Continuation.values:
+            return continuation_page(self, request, queryset, in_force, "unpublish_selected")
         for record in queryset:
-            services.unpublish(record=record)
-        self.message_user(request, f"{queryset.count()} record(s) are drafts again.", messages.SUCCESS)
+            services.unpublish(record=record, continuation=continuation if record in in_force else None)
+        self.message_user(request, f"{len(queryset)} record(s) are drafts again.", messages.SUCCESS)
+        return None
+
+
+def continuation_page(model_admin, request, queryset, in_force, action):
+    """Ask how each jurisdiction's timeline continues before its period in force is withdrawn."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "How does the timeline continue?",
+        "opts": model_admin.model._meta,
+        "queryset": queryset,
+        "in_force": [(period, services.previous_period(period)) for period in in_force],
+        "choices": services.Continuation.choices,
+        "action": action,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/jurisdictions/continuation.html", context)
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -110,6 +261,7 @@ class ReviewFilter(admin.SimpleListFilter):
             ("low", "With low-confidence records"),
             ("unsourced", "With unsourced records"),
             ("drafts", "With drafts to publish"),
+            ("revisions", "With changes waiting for review"),
         ]
 
     def queryset(self, request, queryset):
@@ -194,11 +346,13 @@ class ChildJurisdictionInline(admin.TabularInline):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(PublishingAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
+class JurisdictionAdmin(EditorialAdminMixin, PublishingAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [JurisdictionResource]
     publish_permission = "jurisdictions.publish_jurisdiction"
-    form = ConcurrentEditForm
-    list_display = ["name", "kind", "iso_code", "parent", "region", "status", "last_reviewed"]
+    form = RecordForm
+    actions = ["publish_selected", "unpublish_selected", "mark_reviewed"]
+    readonly_fields = ["last_reviewed", "last_reviewed_by"]
+    list_display = ["name", "kind", "iso_code", "parent", "region", "status", "last_reviewed", "last_reviewed_by"]
     list_filter = [ReviewFilter, "status", "kind", "region", "last_reviewed"]
     search_fields = ["name", "slug", "iso_code"]
     prepopulated_fields = {"slug": ["name"]}
@@ -215,13 +369,45 @@ class JurisdictionAdmin(PublishingAdminMixin, SpreadsheetImportExportMixin, admi
                     ("kind", "iso_code"),
                     "parent",
                     ("region", "subregion"),
-                    "last_reviewed",
+                    ("last_reviewed", "last_reviewed_by"),
                     "notes",
                     "status",
+                    "change_note",
                 ]
             },
         )
     ]
+
+    @admin.action(description="Publish selected jurisdictions and their drafts", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        """From the review queue: publish each jurisdiction and its draft periods and events."""
+        published, problems = [], []
+        for jurisdiction in queryset.order_by("name"):
+            done, refused = services.publish_with_drafts(jurisdiction=jurisdiction)
+            published += done
+            problems += refused
+        if published:
+            names = "; ".join(f"“{record}”" for record in published[:10])
+            more = f" and {len(published) - 10} more" if len(published) > 10 else ""
+            self.message_user(request, f"Published {len(published)} record(s): {names}{more}.", messages.SUCCESS)
+        elif not problems:
+            self.message_user(
+                request,
+                "Nothing to publish: the selected jurisdictions and their periods and events are already published.",
+                messages.WARNING,
+            )
+        for problem in problems:
+            self.message_user(request, f"Not published: {problem}", messages.ERROR)
+
+    @admin.action(description="Mark selected jurisdictions reviewed today", permissions=["publish"])
+    def mark_reviewed(self, request, queryset):
+        count = services.mark_reviewed(jurisdictions=queryset, reviewer=request.user)
+        self.message_user(
+            request,
+            f"Marked {count} jurisdiction(s) reviewed on {timezone.localdate():%d %B %Y} by "
+            f"{request.user.get_username()}.",
+            messages.SUCCESS,
+        )
 
     def get_search_results(self, request, queryset, search_term):
         # Autocomplete (parent, jurisdiction pickers) lists names in order.
@@ -230,7 +416,7 @@ class JurisdictionAdmin(PublishingAdminMixin, SpreadsheetImportExportMixin, admi
 
 
 @admin.register(Source)
-class SourceAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
+class SourceAdmin(EditorialAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [SourceResource]
     form = ConcurrentEditForm
     list_display = ["title", "kind", "publisher", "published_on", "url"]
@@ -281,10 +467,10 @@ class CitedFilter(admin.SimpleListFilter):
 
 
 @admin.register(PolicyEvent)
-class PolicyEventAdmin(PublishingAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
+class PolicyEventAdmin(EditorialAdminMixin, PublishingAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [PolicyEventResource]
     publish_permission = "jurisdictions.publish_policyevent"
-    form = ConcurrentEditForm
+    form = RecordForm
     list_display = ["title", "jurisdiction", "date", "date_precision", "kind", "status", "confidence", "needs_review"]
     list_filter = ["status", "kind", "confidence", "needs_review", CitedFilter, "date_precision"]
     search_fields = ["title", "slug", "description", "jurisdiction__name"]
@@ -307,6 +493,7 @@ class PolicyEventAdmin(PublishingAdminMixin, SpreadsheetImportExportMixin, admin
                     ("confidence", "needs_review"),
                     "notes",
                     "status",
+                    "change_note",
                 ]
             },
         )
@@ -318,7 +505,7 @@ class RegimePeriodSourceInline(CitationInline):
 
 
 @admin.register(RegimePeriod)
-class RegimePeriodAdmin(PublishingAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
+class RegimePeriodAdmin(EditorialAdminMixin, PublishingAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [RegimePeriodResource]
     publish_permission = "jurisdictions.publish_regimeperiod"
     form = RegimePeriodForm
@@ -361,8 +548,32 @@ class RegimePeriodAdmin(PublishingAdminMixin, SpreadsheetImportExportMixin, admi
                 ]
             },
         ),
-        ("Evidence", {"fields": [("confidence", "needs_review"), "notes", "enacted_by", "status"]}),
+        ("Evidence", {"fields": [("confidence", "needs_review"), "notes", "enacted_by", "status", "change_note"]}),
     ]
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # Deleting the period in force asks how the timeline continues: one at a time, from its page.
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        period = self.get_object(request, unquote(object_id))
+        extra_context = {**(extra_context or {})}
+        allowed = period is not None and self.has_delete_permission(request, period)
+        if allowed and services.is_period_in_force(period):
+            extra_context.update(
+                continuation_choices=services.Continuation.choices,
+                previous_period=services.previous_period(period),
+            )
+            if request.method == "POST" and request.POST.get("continuation") not in services.Continuation.values:
+                self.message_user(request, "Choose how the timeline continues after this period.", messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+        request.atlas_continuation = request.POST.get("continuation")
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        services.delete_record(record=obj, continuation=getattr(request, "atlas_continuation", None))
 
 
 @admin.register(DatasetLoad)
@@ -375,11 +586,26 @@ class DatasetLoadAdmin(admin.ModelAdmin):
 
 
 class RestorableHistoryAdmin(EventModelAdmin):
-    """A tracked model's history, with an action that restores a chosen version."""
+    """A tracked model's versions, with an action that restores a chosen one (with its citations)."""
 
     actions = ["restore_version"]
-    list_display = ["pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context_id"]
+    list_display = ["pgh_created_at", "action", "record", "by"]
     list_filter = ["pgh_label"]
+    list_select_related = ["pgh_context"]
+
+    @admin.display(description="what")
+    def action(self, version):
+        return history.ACTIONS.get(version.pgh_label, version.pgh_label)
+
+    @admin.display(description="record")
+    def record(self, version):
+        label = getattr(version, "name", None) or getattr(version, "title", None)
+        return str(label or f"{version.pgh_tracked_model._meta.verbose_name} #{version.pgh_obj_id}")
+
+    @admin.display(description="by")
+    def by(self, version):
+        user_id = (version.pgh_context.metadata or {}).get("user") if version.pgh_context_id else None
+        return history.user_name(user_id)
 
     def has_restore_permission(self, request):
         # Reviewers only: a restored version may bring back a published status.
@@ -394,13 +620,15 @@ class RestorableHistoryAdmin(EventModelAdmin):
         version = queryset.get()
         try:
             with transaction.atomic():
-                restored = version.revert()
+                restored = services.restore_version(version=version)
         except (IntegrityError, ValidationError) as error:
-            self.message_user(request, f"This version cannot be restored as it is: {error}", messages.ERROR)
+            detail = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            self.message_user(request, f"This version cannot be restored as it is: {detail}", messages.ERROR)
             return
         self.message_user(
             request,
-            f"Restored “{restored}” as it was on {timezone.localtime(version.pgh_created_at):%d %B %Y %H:%M}.",
+            f"Restored “{restored}” as it was on {timezone.localtime(version.pgh_created_at):%d %B %Y %H:%M}, "
+            "with the sources it cited then.",
             messages.SUCCESS,
         )
 
@@ -421,3 +649,89 @@ class LegalModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    """Changes editors proposed to published records: reviewers read the diff and approve or reject."""
+
+    list_display = ["record_label", "content_type", "jurisdiction", "author", "created_at", "status", "reviewer"]
+    list_filter = ["status", "content_type"]
+    list_select_related = ["content_type", "jurisdiction", "author", "reviewer"]
+    search_fields = ["record_label", "note", "jurisdiction__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # rejected revisions are kept
+
+    def has_decide_permission(self, request, revision) -> bool:
+        meta = revision.content_type.model_class()._meta
+        return request.user.has_perm(f"{meta.app_label}.publish_{meta.model_name}")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        revision = self.get_object(request, unquote(object_id))
+        if revision is None or not self.has_view_or_change_permission(request, revision):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        can_decide = revision.is_pending and self.has_decide_permission(request, revision)
+        if request.method == "POST":
+            return self._decide(request, revision, can_decide)
+        model = revision.content_type.model_class()
+        record = model.objects.filter(pk=revision.object_id).first()
+        record_url = ""
+        if record is not None:
+            record_url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[record.pk])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Proposed change to {revision.record_label}",
+            "opts": self.opts,
+            "revision": revision,
+            "rows": history.revision_diff(revision),
+            "can_decide": can_decide,
+            "record_url": record_url,
+            "history_url": history.history_url(record) if record is not None else "",
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/jurisdictions/revision/review.html", context)
+
+    def _decide(self, request, revision, can_decide):
+        if not can_decide:
+            raise PermissionDenied
+        note = request.POST.get("decision_note", "")[:5000]
+        try:
+            if "_approve" in request.POST:
+                record = services.approve_revision(revision=revision, reviewer=request.user, note=note)
+                self.message_user(request, f"Approved: “{record}” now shows the change.", messages.SUCCESS)
+            elif "_reject" in request.POST:
+                services.reject_revision(revision=revision, reviewer=request.user, note=note)
+                self.message_user(request, "Rejected; the revision is kept with your note.", messages.SUCCESS)
+            else:
+                self.message_user(request, "Choose Approve or Reject.", messages.ERROR)
+                return HttpResponseRedirect(request.path)
+        except ValidationError as error:
+            self.message_user(request, f"Not approved: {' '.join(error.messages)}", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return HttpResponseRedirect(reverse("admin:jurisdictions_revision_changelist") + "?status__exact=pending")
+
+
+def change_history_view(request):
+    """The readable change list: every change to the records, newest first, filterable by record and user."""
+    if not request.user.has_perm("jurisdictions.view_jurisdiction"):
+        raise PermissionDenied
+    form = HistoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = history.history_page(
+        record=filters.get("record") or "",
+        user_id=filters["user"].pk if filters.get("user") else None,
+        kind=filters.get("kind") or "",
+        page=request.GET.get("page") or 1,
+    )
+    context = {
+        **admin.site.each_context(request),
+        "title": "Change history",
+        "form": form,
+        "page": page,
+        "record_label": history.record_label(filters.get("record") or ""),
+    }
+    return TemplateResponse(request, "admin/history.html", context)

@@ -11,6 +11,7 @@ from django.utils.encoding import force_str
 from django.utils.html import format_html_join
 from import_export import fields, resources, widgets
 
+from . import services
 from .models import Jurisdiction, LegalModel, PolicyEvent, PublicationStatus, RegimePeriod, Source
 
 
@@ -45,20 +46,41 @@ class AtlasResource(resources.ModelResource):
         return PreviewDiff
 
 
-class DraftUnlessPublisherMixin:
-    """Rows imported by someone without the publish permission arrive as drafts."""
+class ReviewedImportMixin:
+    """Imports follow the editorial rules: they never change a record's status (the ``status``
+    column is exported but read-only, new rows arrive as drafts), and a row that changes a
+    published record, imported by someone without the publish permission, becomes a pending
+    revision instead of a write."""
 
     publish_permission = ""
 
-    def before_save_instance(self, instance, row, **kwargs):
+    def save_instance(self, instance, is_create, row, **kwargs):
         user = kwargs.get("user")
-        if user is None or not user.has_perm(self.publish_permission):
+        if is_create:
             instance.status = PublicationStatus.DRAFT
-        super().before_save_instance(instance, row, **kwargs)
+        elif user is not None and services.needs_review(record=instance, user=user):
+            changes = {
+                field.attribute: getattr(instance, field.attribute)
+                for field in self.get_import_fields()
+                if field.attribute and not field.readonly
+            }
+            services.propose_revision(record=instance, changes=changes, author=user, note="CSV import")
+            return
+        super().save_instance(instance, is_create, row, **kwargs)
 
 
-class JurisdictionResource(DraftUnlessPublisherMixin, AtlasResource):
+def status_column() -> fields.Field:
+    """``status`` in exports; ignored on import (publishing goes through the publish action)."""
+    return fields.Field(attribute="status", column_name="status", readonly=True)
+
+
+class JurisdictionResource(ReviewedImportMixin, AtlasResource):
     publish_permission = "jurisdictions.publish_jurisdiction"
+    status = status_column()
+    # Set by a reviewer's "Mark reviewed" action, never by an import.
+    last_reviewed = fields.Field(
+        attribute="last_reviewed", column_name="last_reviewed", readonly=True, widget=widgets.DateWidget()
+    )
     parent = fields.Field(
         attribute="parent", column_name="parent", widget=widgets.ForeignKeyWidget(Jurisdiction, field="slug")
     )
@@ -93,8 +115,9 @@ class SourceResource(AtlasResource):
         report_skipped = True
 
 
-class PolicyEventResource(DraftUnlessPublisherMixin, AtlasResource):
+class PolicyEventResource(ReviewedImportMixin, AtlasResource):
     publish_permission = "jurisdictions.publish_policyevent"
+    status = status_column()
     jurisdiction = fields.Field(
         attribute="jurisdiction",
         column_name="jurisdiction",
@@ -122,8 +145,9 @@ class PolicyEventResource(DraftUnlessPublisherMixin, AtlasResource):
         report_skipped = True
 
 
-class RegimePeriodResource(DraftUnlessPublisherMixin, AtlasResource):
+class RegimePeriodResource(ReviewedImportMixin, AtlasResource):
     publish_permission = "jurisdictions.publish_regimeperiod"
+    status = status_column()
     jurisdiction = fields.Field(
         attribute="jurisdiction",
         column_name="jurisdiction",

@@ -6,13 +6,22 @@ import datetime
 import itertools
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from .data_version import current_data_version
 from .in_force import in_force_on
-from .models import Jurisdiction, PolicyEvent, PolicyEventSource, RegimePeriod, RegimePeriodSource
+from .models import (
+    Jurisdiction,
+    PolicyEvent,
+    PolicyEventSource,
+    RegimePeriod,
+    RegimePeriodSource,
+    Revision,
+    RevisionStatus,
+)
 
 
 def periods_with_sources():
@@ -124,33 +133,56 @@ def jurisdiction_page(
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
+def _has(model, **conditions) -> Exists:
+    return Exists(model.objects.filter(jurisdiction=OuterRef("pk"), **conditions))
+
+
 def review_conditions() -> dict[str, Q]:
-    """Q per review reason, for jurisdictions (shared by the list filter and the admin index)."""
+    """Q per review reason, for jurisdictions (shared by the list filter and the admin index).
+
+    Each is an EXISTS subquery, so a jurisdiction is listed and counted once whatever the
+    number of its records that match.
+    """
     cutoff = timezone.localdate() - REVIEW_INTERVAL
-    unsourced_period = RegimePeriod.objects.filter(jurisdiction=OuterRef("pk"), citations__isnull=True)
-    unsourced_event = PolicyEvent.objects.filter(jurisdiction=OuterRef("pk"), citations__isnull=True)
     return {
         "stale": Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff),
-        "low": Q(regime_periods__confidence="low") | Q(events__confidence="low"),
-        "unsourced": Q(Exists(unsourced_period)) | Q(Exists(unsourced_event)),
-        "drafts": Q(regime_periods__status="draft") | Q(events__status="draft"),
+        "low": Q(_has(RegimePeriod, confidence="low")) | Q(_has(PolicyEvent, confidence="low")),
+        "unsourced": Q(_has(RegimePeriod, citations__isnull=True)) | Q(_has(PolicyEvent, citations__isnull=True)),
+        "drafts": Q(status="draft") | Q(_has(RegimePeriod, status="draft")) | Q(_has(PolicyEvent, status="draft")),
+        "revisions": Q(_has(Revision, status=RevisionStatus.PENDING)),
     }
 
 
+def _count(model, **conditions) -> Subquery:
+    rows = model.objects.filter(jurisdiction=OuterRef("pk"), **conditions).order_by()
+    return Subquery(rows.values("jurisdiction").annotate(n=Count("pk")).values("n")[:1])
+
+
 def review_queue(limit: int = 25) -> dict:
-    """Counts per review reason and the first jurisdictions needing review, for the admin index."""
+    """Counts per review reason and the jurisdictions needing review, least recently reviewed first.
+
+    Never-reviewed jurisdictions come first; each row counts its low-confidence, unsourced
+    and draft records and its changes waiting for review.
+    """
     conditions = review_conditions()
     jurisdictions = Jurisdiction.objects.all()
-    counts = {name: jurisdictions.filter(condition).distinct().count() for name, condition in conditions.items()}
+    counts = {name: jurisdictions.filter(condition).count() for name, condition in conditions.items()}
+    counts["pending_revisions"] = Revision.objects.pending().count()
+    waiting = Q()
+    for condition in conditions.values():
+        waiting |= condition
     rows = (
-        jurisdictions.filter(conditions["stale"] | conditions["low"] | conditions["unsourced"] | conditions["drafts"])
+        jurisdictions.filter(waiting)
         .annotate(
-            low_periods=Count("regime_periods", filter=Q(regime_periods__confidence="low"), distinct=True),
-            low_events=Count("events", filter=Q(events__confidence="low"), distinct=True),
-            unsourced_periods=Count("regime_periods", filter=Q(regime_periods__citations__isnull=True), distinct=True),
-            draft_periods=Count("regime_periods", filter=Q(regime_periods__status="draft"), distinct=True),
+            low_periods=Coalesce(_count(RegimePeriod, confidence="low"), 0),
+            low_events=Coalesce(_count(PolicyEvent, confidence="low"), 0),
+            unsourced_periods=Coalesce(_count(RegimePeriod, citations__isnull=True), 0),
+            draft_periods=Coalesce(_count(RegimePeriod, status="draft"), 0),
+            draft_events=Coalesce(_count(PolicyEvent, status="draft"), 0),
+            pending_revisions=Coalesce(_count(Revision, status=RevisionStatus.PENDING), 0),
         )
-        .order_by("last_reviewed", "name")[:limit]
+        .select_related("last_reviewed_by")
+        .order_by(F("last_reviewed").asc(nulls_first=True), "name")[:limit]
     )
     return {"counts": counts, "rows": list(rows), "limit": limit}
 

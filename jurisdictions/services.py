@@ -368,10 +368,15 @@ def _citations_at(version) -> list[tuple[int, str]] | None:
     owner = relation.field.name
     history = apps.get_model(through._meta.app_label, f"{through.__name__}History")
     latest: dict[int, Any] = {}
-    for event in history.objects.filter(
-        **{f"{owner}_id": version.pgh_obj_id}, pgh_created_at__lte=version.pgh_created_at
-    ).order_by("pgh_id"):
-        latest[event.pgh_obj_id] = event
+    # Changes made in the same transaction as the version belong to it, except the cascade that
+    # deleted the citations with their record: for a deletion, those deletions are skipped.
+    events = history.objects.filter(
+        **{f"{owner}_id": version.pgh_obj_id, "pgh_created_at__lte": version.pgh_created_at}
+    )
+    for event in events.order_by("pgh_id"):
+        cascade = version.pgh_label == "delete" and event.pgh_label == "delete"
+        if not (cascade and event.pgh_created_at == version.pgh_created_at):
+            latest[event.pgh_obj_id] = event
     return [(event.source_id, event.pinpoint) for _, event in sorted(latest.items()) if event.pgh_label != "delete"]
 
 

@@ -290,7 +290,8 @@ class TestConcurrentEdits:
         response = reviewer.post(url, data)
         body = response.content.decode()
         assert response.status_code == 200
-        assert "Someone else saved this record" in body
+        assert "Someone else saved “Version B, saved first”" in body  # names the record
+        assert "They changed: Title. You changed Title too." in body  # and the field
         assert "Version C, from a stale form" in body  # the input stays in the form
         assert Source.objects.get(pk=source.pk).title == "Version B, saved first"
         data["overwrite_newer"] = "on"

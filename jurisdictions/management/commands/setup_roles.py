@@ -12,7 +12,7 @@ ROLES = {
     "editor": (
         [f"{action}_{model}" for model in RECORD_MODELS for action in ("add", "change", "view")]
         + [f"view_{model}" for model in HISTORY_MODELS]
-        + ["view_legalmodel"]
+        + ["view_legalmodel", "view_revision"]
     ),
     # Reviewers also publish, unpublish and delete.
     "reviewer": (
@@ -24,6 +24,8 @@ ROLES = {
             "publish_jurisdiction",
             "publish_policyevent",
             "publish_regimeperiod",
+            "view_revision",
+            "change_revision",
             "view_datasetload",
         ]
     ),

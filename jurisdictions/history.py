@@ -1,0 +1,321 @@
+"""Readable change history and revision diffs for editors and reviewers (reads only).
+
+The database triggers (django-pghistory) record every insert, update and delete of
+the records with the user and page. These selectors turn those rows into what a
+person reads: the record's name, who, when, and each changed field as old → new,
+with names instead of ids. Bookkeeping (``updated_at``) is left out.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from pghistory.models import Events
+
+from .models import (
+    Jurisdiction,
+    PolicyEvent,
+    PolicyEventSource,
+    RegimePeriod,
+    RegimePeriodSource,
+    Revision,
+    Source,
+)
+
+TRACKED = (Jurisdiction, Source, PolicyEvent, RegimePeriod, RegimePeriodSource, PolicyEventSource)
+# Citation rows are shown as changes to the record that cites.
+CITATION_OWNERS = {RegimePeriodSource: "regime_period", PolicyEventSource: "event"}
+HIDDEN_FIELDS = frozenset({"id", "updated_at"})
+ACTIONS = {"insert": "created", "update": "changed", "delete": "deleted"}
+PAGE_SIZE = 50
+
+
+def history_url(record: models.Model) -> str:
+    """The readable history of one record (its citations included)."""
+    return f"{reverse('admin:history')}?record={record._meta.label_lower}:{record.pk}"
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    action: str
+    kind: str
+    record: str
+    record_url: str
+    user: str
+    changes: list[FieldChange] = field(default_factory=list)
+    note: str = ""
+
+
+class _Names:
+    """Names for ids met in history rows, fetched in one query per related model."""
+
+    def __init__(self):
+        self.wanted: dict[type[models.Model], set] = {}
+        self.found: dict[type[models.Model], dict] = {}
+
+    def want(self, model, value) -> None:
+        if value not in (None, ""):
+            self.wanted.setdefault(model, set()).add(value)
+
+    def fetch(self) -> None:
+        for model, ids in self.wanted.items():
+            if model is get_user_model():
+                self.found[model] = {u.pk: u.get_username() for u in model.objects.filter(pk__in=ids)}
+            elif model is RegimePeriod:
+                rows = model.objects.filter(pk__in=ids).select_related("jurisdiction", "legal_model")
+                self.found[model] = {row.pk: str(row) for row in rows}
+            else:
+                self.found[model] = {row.pk: str(row) for row in model.objects.filter(pk__in=ids)}
+
+    def name(self, model, value) -> str:
+        if value in (None, ""):
+            return "—"
+        return self.found.get(model, {}).get(value) or f"(deleted {model._meta.verbose_name} #{value})"
+
+
+def _related(model_field):
+    return model_field.related_model if model_field.is_relation and model_field.many_to_one else None
+
+
+def format_value(model_field, value, names: _Names) -> str:
+    """A stored value as a person reads it: choice labels, names for ids, yes/no, dates."""
+    related = _related(model_field)
+    if related is not None:
+        return names.name(related, value)
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.DateField) and isinstance(value, str):
+        parsed = parse_date(value[:10])
+        return f"{parsed:%d %B %Y}".lstrip("0") if parsed else value
+    return str(value)
+
+
+def _model_fields(model) -> dict[str, models.Field]:
+    return {f.attname: f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS}
+
+
+RECORD_PATTERN = r"^jurisdictions\.(jurisdiction|source|policyevent|regimeperiod):[0-9]{1,18}$"
+
+
+def _event_models() -> list:
+    return [apps.get_model("jurisdictions", f"{model.__name__}History") for model in TRACKED]
+
+
+def history_page(*, record: str = "", user_id: int | None = None, kind: str = "", page=1) -> Page:
+    """One page of the change list, newest first, by record ('jurisdictions.regimeperiod:12'), user, kind.
+
+    A record's history includes the rows that point at it: a period's citations, a
+    jurisdiction's periods and events.
+    """
+    event_models = _event_models()
+    if kind:
+        event_models = [m for m in event_models if m.pgh_tracked_model._meta.label_lower == kind]
+    if record:
+        label, _, pk = record.partition(":")
+        target = apps.get_model(label)
+        event_models = [
+            m for m in event_models if any(f.is_relation and f.related_model is target for f in m._meta.fields)
+        ]
+    if not event_models:
+        events = Events.no_objects.all()
+    else:
+        events = Events.objects.across(*event_models)
+        if record:
+            events = events.references(target(pk=int(pk)))
+    if user_id:
+        events = events.filter(pgh_context__user=user_id)
+    paginator = Paginator(events.order_by("-pgh_created_at", "-pgh_id"), PAGE_SIZE)
+    result = paginator.get_page(page)
+    result.object_list = describe(list(result.object_list))
+    return result
+
+
+def record_label(record: str) -> str:
+    """'Sweden: Nordic model (1999-01-01 – in force)' for 'jurisdictions.regimeperiod:12', or ''."""
+    if not record:
+        return ""
+    label, _, pk = record.partition(":")
+    found = apps.get_model(label).objects.filter(pk=int(pk)).first()
+    return str(found) if found is not None else f"{label.split('.')[-1]} #{pk} (deleted)"
+
+
+def user_name(user_id) -> str:
+    """The username behind a history row's user id ('(a command)' when none)."""
+    if not user_id:
+        return "(no user: a command or script)"
+    user = get_user_model().objects.filter(pk=user_id).first()
+    return user.get_username() if user else f"(deleted account #{user_id})"
+
+
+def describe(events: list) -> list[HistoryEntry]:
+    """History rows → entries people read (names fetched in one query per related model)."""
+    names = _Names()
+    user_model = get_user_model()
+    parsed = []
+    for event in events:
+        model = apps.get_model(event.pgh_obj_model)
+        fields = _model_fields(model)
+        data = event.pgh_data or {}
+        diff = event.pgh_diff or {}
+        if event.pgh_label == "insert":
+            shown = {name: (None, value) for name, value in data.items() if name in fields and value not in (None, "")}
+        elif event.pgh_label == "update":
+            shown = {name: tuple(pair) for name, pair in diff.items() if name in fields}
+        else:
+            shown = {}
+        for name, (old, new) in shown.items():
+            related = _related(fields[name])
+            if related is not None:
+                names.want(related, old)
+                names.want(related, new)
+        owner = CITATION_OWNERS.get(model)
+        if owner:
+            names.want(model._meta.get_field(owner).related_model, data.get(f"{owner}_id"))
+            names.want(Source, data.get("source_id"))
+        else:
+            names.want(model, int(event.pgh_obj_id) if event.pgh_obj_id else None)
+        context = event.pgh_context or {}
+        names.want(user_model, context.get("user"))
+        parsed.append((event, model, fields, shown, owner, data, context))
+    names.fetch()
+    entries = []
+    for event, model, fields, shown, owner, data, context in parsed:
+        if owner:
+            owner_model = model._meta.get_field(owner).related_model
+            owner_id = data.get(f"{owner}_id")
+            record, record_model, record_id = names.name(owner_model, owner_id), owner_model, owner_id
+            source = names.name(Source, data.get("source_id"))
+            action = {"insert": "source added", "update": "source changed", "delete": "source removed"}[
+                event.pgh_label
+            ] + f": {source}"
+            changes = [
+                FieldChange(
+                    str(fields[n].verbose_name), format_value(fields[n], o, names), format_value(fields[n], v, names)
+                )
+                for n, (o, v) in shown.items()
+                if n == "pinpoint"
+            ]
+        else:
+            record_model, record_id = model, int(event.pgh_obj_id) if event.pgh_obj_id else None
+            record = names.name(model, record_id)
+            if record.startswith("(deleted"):
+                record = str(data.get("name") or data.get("title") or record)
+            action = ACTIONS.get(event.pgh_label, event.pgh_label)
+            changes = [
+                FieldChange(
+                    str(fields[n].verbose_name), format_value(fields[n], o, names), format_value(fields[n], v, names)
+                )
+                for n, (o, v) in shown.items()
+            ]
+        notes = []
+        if context.get("revision"):
+            notes.append(f"approved revision {context['revision']}")
+        if context.get("restored_version"):
+            notes.append("restored an earlier version")
+        if context.get("continuation"):
+            continuation = dict(CONTINUATION_LABELS).get(context["continuation"], context["continuation"])
+            notes.append(f"timeline: {continuation}")
+        url = ""
+        if record_id is not None and record_model.objects.filter(pk=record_id).exists():
+            url = reverse(
+                f"admin:{record_model._meta.app_label}_{record_model._meta.model_name}_change", args=[record_id]
+            )
+        entries.append(
+            HistoryEntry(
+                when=event.pgh_created_at,
+                action=action,
+                kind=str(record_model._meta.verbose_name),
+                record=record,
+                record_url=url,
+                user=names.name(user_model, context.get("user")) if context.get("user") else "(no user: a command)",
+                changes=changes,
+                note="; ".join(notes),
+            )
+        )
+    return entries
+
+
+CONTINUATION_LABELS = (
+    ("reopen", "the previous period was re-opened"),
+    ("not_recorded", "left “not recorded” after it"),
+)
+
+
+@dataclass
+class DiffRow:
+    label: str
+    published: str
+    proposed: str
+    changed_since: bool = False
+
+
+def revision_diff(revision: Revision) -> list[DiffRow]:
+    """Field by field: the published value now, the proposed value; flags fields changed since proposed."""
+    model = revision.content_type.model_class()
+    record = model.objects.filter(pk=revision.object_id).first()
+    names = _Names()
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    current = {}
+    for name, value in revision.changes.items():
+        model_field = fields[name]
+        now = getattr(record, model_field.attname) if record is not None else None
+        now = now.isoformat() if hasattr(now, "isoformat") else now
+        current[name] = now
+        related = _related(model_field)
+        if related is not None:
+            for candidate in (now, value, revision.base.get(name)):
+                names.want(related, candidate)
+    citation_ids = [c["source"] for c in (revision.citations or []) + (revision.base_citations or [])]
+    now_citations = (
+        list(record.citations.order_by("pk").values_list("source_id", "pinpoint"))
+        if (record is not None and revision.citations is not None)
+        else []
+    )
+    for source_id in citation_ids + [s for s, _ in now_citations]:
+        names.want(Source, source_id)
+    names.fetch()
+    rows = [
+        DiffRow(
+            str(fields[name].verbose_name),
+            format_value(fields[name], current[name], names),
+            format_value(fields[name], value, names),
+            current[name] != revision.base.get(name),
+        )
+        for name, value in revision.changes.items()
+    ]
+    if revision.citations is not None:
+
+        def listing(citations):
+            return "; ".join(names.name(Source, s) + (f" ({p})" if p else "") for s, p in citations) or "—"
+
+        rows.append(
+            DiffRow(
+                "sources",
+                listing(now_citations),
+                listing([(c["source"], c.get("pinpoint", "")) for c in revision.citations]),
+                {(s, p) for s, p in now_citations}
+                != {(c["source"], c.get("pinpoint", "")) for c in revision.base_citations or []},
+            )
+        )
+    if revision.end_replaced:
+        rows.append(DiffRow("end the period in force", "—", "yes, on this period's start date"))
+    return rows
