@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -166,92 +167,110 @@ def user_name(user_id) -> str:
     return user.get_username() if user else f"(deleted account #{user_id})"
 
 
+def _shown(event, fields: dict) -> dict[str, tuple]:
+    """Field → (old, new) worth showing: set fields of a new row, changed fields of an update."""
+    if event.pgh_label == "insert":
+        data = event.pgh_data or {}
+        return {name: (None, value) for name, value in data.items() if name in fields and value not in (None, "")}
+    if event.pgh_label == "update":
+        return {name: tuple(pair) for name, pair in (event.pgh_diff or {}).items() if name in fields}
+    return {}
+
+
+def _notes(context: dict) -> str:
+    """Why a change happened, from the context the services add to the history."""
+    notes = []
+    if context.get("revision"):
+        notes.append(f"approved revision {context['revision']}")
+    if context.get("restored_version"):
+        notes.append("restored an earlier version")
+    if context.get("continuation"):
+        continuation = dict(CONTINUATION_LABELS).get(context["continuation"], context["continuation"])
+        notes.append(f"timeline: {continuation}")
+    return "; ".join(notes)
+
+
+@dataclass
+class _Row:
+    event: Any
+    model: type[models.Model]
+    fields: dict
+    shown: dict
+    record_model: type[models.Model]
+    record_id: int | None
+
+    @property
+    def data(self) -> dict:
+        return self.event.pgh_data or {}
+
+    @property
+    def context(self) -> dict:
+        return self.event.pgh_context or {}
+
+
+def _row(event, names: _Names) -> _Row:
+    model = apps.get_model(event.pgh_obj_model)
+    fields = _model_fields(model)
+    shown = _shown(event, fields)
+    for name, (old, new) in shown.items():
+        related = _related(fields[name])
+        if related is not None:
+            names.want(related, old)
+            names.want(related, new)
+    data = event.pgh_data or {}
+    owner = CITATION_OWNERS.get(model)
+    if owner:
+        record_model, record_id = model._meta.get_field(owner).related_model, data.get(f"{owner}_id")
+        names.want(Source, data.get("source_id"))
+    else:
+        record_model, record_id = model, int(event.pgh_obj_id) if event.pgh_obj_id else None
+    names.want(record_model, record_id)
+    names.want(get_user_model(), (event.pgh_context or {}).get("user"))
+    return _Row(event, model, fields, shown, record_model, record_id)
+
+
+def _entry(row: _Row, names: _Names) -> HistoryEntry:
+    changes = [
+        FieldChange(
+            str(row.fields[n].verbose_name),
+            format_value(row.fields[n], o, names),
+            format_value(row.fields[n], v, names),
+        )
+        for n, (o, v) in row.shown.items()
+        if row.model not in CITATION_OWNERS or n == "pinpoint"
+    ]
+    record = names.name(row.record_model, row.record_id)
+    exists = not record.startswith("(deleted")
+    if row.model in CITATION_OWNERS:
+        verb = {"insert": "source added", "update": "source changed", "delete": "source removed"}
+        action = (
+            f"{verb.get(row.event.pgh_label, row.event.pgh_label)}: {names.name(Source, row.data.get('source_id'))}"
+        )
+    else:
+        action = ACTIONS.get(row.event.pgh_label, row.event.pgh_label)
+        if not exists:
+            record = str(row.data.get("name") or row.data.get("title") or record)
+    meta = row.record_model._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[row.record_id]) if exists else ""
+    user_id = row.context.get("user")
+    return HistoryEntry(
+        when=row.event.pgh_created_at,
+        action=action,
+        kind=str(meta.verbose_name),
+        record=record,
+        record_url=url,
+        user=names.name(get_user_model(), user_id) if user_id else "(no user: a command or script)",
+        changes=changes,
+        note=_notes(row.context),
+    )
+
+
 def describe(events: list) -> list[HistoryEntry]:
     """History rows → entries people read (names fetched in one query per related model)."""
     names = _Names()
-    user_model = get_user_model()
-    parsed = []
-    for event in events:
-        model = apps.get_model(event.pgh_obj_model)
-        fields = _model_fields(model)
-        data = event.pgh_data or {}
-        diff = event.pgh_diff or {}
-        if event.pgh_label == "insert":
-            shown = {name: (None, value) for name, value in data.items() if name in fields and value not in (None, "")}
-        elif event.pgh_label == "update":
-            shown = {name: tuple(pair) for name, pair in diff.items() if name in fields}
-        else:
-            shown = {}
-        for name, (old, new) in shown.items():
-            related = _related(fields[name])
-            if related is not None:
-                names.want(related, old)
-                names.want(related, new)
-        owner = CITATION_OWNERS.get(model)
-        if owner:
-            names.want(model._meta.get_field(owner).related_model, data.get(f"{owner}_id"))
-            names.want(Source, data.get("source_id"))
-        else:
-            names.want(model, int(event.pgh_obj_id) if event.pgh_obj_id else None)
-        context = event.pgh_context or {}
-        names.want(user_model, context.get("user"))
-        parsed.append((event, model, fields, shown, owner, data, context))
+    rows = [_row(event, names) for event in events]
     names.fetch()
-    entries = []
-    for event, model, fields, shown, owner, data, context in parsed:
-        if owner:
-            owner_model = model._meta.get_field(owner).related_model
-            owner_id = data.get(f"{owner}_id")
-            record, record_model, record_id = names.name(owner_model, owner_id), owner_model, owner_id
-            source = names.name(Source, data.get("source_id"))
-            action = {"insert": "source added", "update": "source changed", "delete": "source removed"}[
-                event.pgh_label
-            ] + f": {source}"
-            changes = [
-                FieldChange(
-                    str(fields[n].verbose_name), format_value(fields[n], o, names), format_value(fields[n], v, names)
-                )
-                for n, (o, v) in shown.items()
-                if n == "pinpoint"
-            ]
-        else:
-            record_model, record_id = model, int(event.pgh_obj_id) if event.pgh_obj_id else None
-            record = names.name(model, record_id)
-            if record.startswith("(deleted"):
-                record = str(data.get("name") or data.get("title") or record)
-            action = ACTIONS.get(event.pgh_label, event.pgh_label)
-            changes = [
-                FieldChange(
-                    str(fields[n].verbose_name), format_value(fields[n], o, names), format_value(fields[n], v, names)
-                )
-                for n, (o, v) in shown.items()
-            ]
-        notes = []
-        if context.get("revision"):
-            notes.append(f"approved revision {context['revision']}")
-        if context.get("restored_version"):
-            notes.append("restored an earlier version")
-        if context.get("continuation"):
-            continuation = dict(CONTINUATION_LABELS).get(context["continuation"], context["continuation"])
-            notes.append(f"timeline: {continuation}")
-        url = ""
-        if record_id is not None and record_model.objects.filter(pk=record_id).exists():
-            url = reverse(
-                f"admin:{record_model._meta.app_label}_{record_model._meta.model_name}_change", args=[record_id]
-            )
-        entries.append(
-            HistoryEntry(
-                when=event.pgh_created_at,
-                action=action,
-                kind=str(record_model._meta.verbose_name),
-                record=record,
-                record_url=url,
-                user=names.name(user_model, context.get("user")) if context.get("user") else "(no user: a command)",
-                changes=changes,
-                note="; ".join(notes),
-            )
-        )
-    return entries
+    return [_entry(row, names) for row in rows]
 
 
 CONTINUATION_LABELS = (

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from jurisdictions import services
 from jurisdictions.models import Jurisdiction, PolicyEvent, RegimePeriod, Revision
@@ -377,7 +378,7 @@ class TestReviewQueue:
             {"action": "mark_reviewed", "_selected_action": [sweden["country"].pk]},
         )
         country = Jurisdiction.objects.get(pk=sweden["country"].pk)
-        assert country.last_reviewed == datetime.date.today()
+        assert country.last_reviewed == timezone.localdate()
         assert country.last_reviewed_by.username == "reviewer-1"
 
     def test_editors_cannot_mark_reviewed(self, editor, sweden):
