@@ -721,7 +721,7 @@ def change_history_view(request):
         raise PermissionDenied
     form = HistoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = history.history_page(
+    page, entries = history.history_page(
         record=filters.get("record") or "",
         user_id=filters["user"].pk if filters.get("user") else None,
         kind=filters.get("kind") or "",
@@ -732,6 +732,7 @@ def change_history_view(request):
         "title": "Change history",
         "form": form,
         "page": page,
+        "entries": entries,
         "record_label": history.record_label(filters.get("record") or ""),
     }
     return TemplateResponse(request, "admin/history.html", context)

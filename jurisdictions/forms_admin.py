@@ -101,12 +101,12 @@ class ConcurrentEditForm(forms.ModelForm):
             return super().changed_data
         return [
             name
-            for name, bound in self._bound_items()
+            for name, bound in ((name, self[name]) for name in self.fields)
             if name not in BOOKKEEPING_FIELDS
             and (
                 self.fields[name].has_changed(self._loaded_initial(name), bound.data)
                 if name in self.loaded
-                else bound._has_changed()  # fields a formset adds (id, DELETE) compare as Django does
+                else self.fields[name].has_changed(bound.initial, bound.data)  # fields a formset adds (id, DELETE)
             )
         ]
 

@@ -78,10 +78,10 @@ class _Names:
             if model is get_user_model():
                 self.found[model] = {u.pk: u.get_username() for u in model.objects.filter(pk__in=ids)}
             elif model is RegimePeriod:
-                rows = model.objects.filter(pk__in=ids).select_related("jurisdiction", "legal_model")
+                rows = RegimePeriod.objects.filter(pk__in=ids).select_related("jurisdiction", "legal_model")
                 self.found[model] = {row.pk: str(row) for row in rows}
             else:
-                self.found[model] = {row.pk: str(row) for row in model.objects.filter(pk__in=ids)}
+                self.found[model] = {row.pk: str(row) for row in model._default_manager.filter(pk__in=ids)}
 
     def name(self, model, value) -> str:
         if value in (None, ""):
@@ -121,7 +121,9 @@ def _event_models() -> list:
     return [apps.get_model("jurisdictions", f"{model.__name__}History") for model in TRACKED]
 
 
-def history_page(*, record: str = "", user_id: int | None = None, kind: str = "", page=1) -> Page:
+def history_page(
+    *, record: str = "", user_id: int | None = None, kind: str = "", page: int | str = 1
+) -> tuple[Page, list[HistoryEntry]]:
     """One page of the change list, newest first, by record ('jurisdictions.regimeperiod:12'), user, kind.
 
     A record's history includes the rows that point at it: a period's citations, a
@@ -146,8 +148,7 @@ def history_page(*, record: str = "", user_id: int | None = None, kind: str = ""
         events = events.filter(pgh_context__user=user_id)
     paginator = Paginator(events.order_by("-pgh_created_at", "-pgh_id"), PAGE_SIZE)
     result = paginator.get_page(page)
-    result.object_list = describe(list(result.object_list))
-    return result
+    return result, describe(list(result.object_list))
 
 
 def record_label(record: str) -> str:
@@ -290,25 +291,24 @@ class DiffRow:
 def revision_diff(revision: Revision) -> list[DiffRow]:
     """Field by field: the published value now, the proposed value; flags fields changed since proposed."""
     model = revision.content_type.model_class()
-    record = model.objects.filter(pk=revision.object_id).first()
+    if model is None:
+        return []
+    record = model._default_manager.filter(pk=revision.object_id).first()
     names = _Names()
     fields = {f.name: f for f in model._meta.concrete_fields}
     current = {}
     for name, value in revision.changes.items():
         model_field = fields[name]
         now = getattr(record, model_field.attname) if record is not None else None
-        now = now.isoformat() if hasattr(now, "isoformat") else now
-        current[name] = now
+        current[name] = now.isoformat() if isinstance(now, datetime.date) else now
         related = _related(model_field)
         if related is not None:
             for candidate in (now, value, revision.base.get(name)):
                 names.want(related, candidate)
     citation_ids = [c["source"] for c in (revision.citations or []) + (revision.base_citations or [])]
-    now_citations = (
-        list(record.citations.order_by("pk").values_list("source_id", "pinpoint"))
-        if (record is not None and revision.citations is not None)
-        else []
-    )
+    now_citations = []
+    if isinstance(record, (RegimePeriod, PolicyEvent)) and revision.citations is not None:
+        now_citations = list(record.citations.order_by("pk").values_list("source_id", "pinpoint"))
     for source_id in citation_ids + [s for s, _ in now_citations]:
         names.want(Source, source_id)
     names.fetch()
