@@ -337,13 +337,20 @@ class Jurisdiction(Publishable):
                 raise ValidationError({"parent": "This would make the jurisdiction part of itself."})
             ancestor = ancestor.parent
 
-    def ancestors(self) -> list[Jurisdiction]:
-        """Parent, grandparent, ... (outermost last)."""
+    def ancestors(self, *, public: bool = False) -> list[Jurisdiction]:
+        """Parent, grandparent, ... (outermost last); ``public=True`` leaves drafts out."""
         chain, node = [], self.parent
         while node is not None:
-            chain.append(node)
+            if not public or node.is_published:
+                chain.append(node)
             node = node.parent
         return chain
+
+    @property
+    def public_parent(self) -> Jurisdiction | None:
+        """The parent as public pages and exports name it: None while the parent is a draft."""
+        parent = self.parent
+        return parent if parent is not None and parent.is_published else None
 
 
 @track_history("SourceHistory", "source")

@@ -10,7 +10,7 @@ import datetime
 from typing import cast
 
 from django.db import models
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.db.models import Case, Exists, F, FilteredRelation, OuterRef, Q, When
 from django.utils import timezone
 
 from .in_force import in_force_q
@@ -19,6 +19,11 @@ from .in_force import in_force_q
 def published_q(prefix: str = "") -> Q:
     """Q for records the public may see (reviewers have published them)."""
     return Q(**{f"{prefix}status": "published"})
+
+
+def public_parent_slug() -> Case:
+    """The parent's slug as exports give it: NULL while the parent is a draft (see ``Jurisdiction.public_parent``)."""
+    return Case(When(published_q("parent__"), then=F("parent__slug")), default=None)
 
 
 def _today() -> datetime.date:

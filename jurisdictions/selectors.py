@@ -123,7 +123,7 @@ def jurisdiction_page(
         history=history,
         events=events,
         children=children,
-        ancestors=jurisdiction.ancestors(),
+        ancestors=jurisdiction.ancestors(public=not preview),
         compare_options=compare_options,
         timeline=timeline,
     )

@@ -29,7 +29,7 @@ from jurisdictions.models import (
     RegimePeriodSource,
     Region,
 )
-from jurisdictions.querysets import published_q
+from jurisdictions.querysets import public_parent_slug, published_q
 from jurisdictions.vocabulary import (
     VARIES,
     ActivityStatus,
@@ -304,7 +304,7 @@ def jurisdiction_rows(jurisdictions, *, as_of: datetime.date) -> Iterator[dict]:
                 "iso_code": row.iso_code or None,
                 "kind": row.kind,
                 "kind_label": KINDS.get(row.kind),
-                "parent": row.parent.slug if row.parent_id else None,
+                "parent": row.public_parent.slug if row.public_parent else None,
                 "region": row.region,
                 "region_label": REGIONS.get(row.region),
                 "as_of": as_of.isoformat(),
@@ -416,7 +416,7 @@ def panel_rows(jurisdictions, *, years: list[tuple[int, datetime.date]]) -> Iter
     """
     rows = (
         jurisdictions.annotate(period=FilteredRelation("regime_periods", condition=published_q("regime_periods__")))
-        .annotate(parent_slug=F("parent__slug"), period_model=F("period__legal_model__slug"))
+        .annotate(parent_slug=public_parent_slug(), period_model=F("period__legal_model__slug"))
         .order_by("name", "pk", "period__start_date")
         .values_list(
             "pk",
