@@ -135,8 +135,8 @@ class EmbeddedPostgres:
         }
 
     def database_url(self, database: str = DEFAULT_DATABASE) -> str:
-        """A ``DATABASE_URL`` for this cluster (its socket directory as the host)."""
-        return f"postgres://{SUPERUSER}@{quote(str(self.socket_dir), safe='')}:{self.port}/{database}"
+        """A ``DATABASE_URL`` for this cluster: the socket directory is the path before the database name."""
+        return f"postgres://{SUPERUSER}@:{self.port}/{quote(str(self.socket_dir))}/{database}"
 
     # -- state ---------------------------------------------------------------
 

@@ -17,7 +17,6 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
@@ -108,7 +107,7 @@ def production_site(cluster):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DATABASE_URL": f"postgres://postgres@{quote(str(cluster.socket_dir), safe='')}:{cluster.port}/atlas",
+        "DATABASE_URL": cluster.database_url(),
         "SECRET_KEY": "fault-test-" + uuid.uuid4().hex * 2,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",

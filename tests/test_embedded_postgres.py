@@ -204,3 +204,11 @@ def test_failures_come_with_what_to_do():
     assert "ATLAS_PG_PORT" in _advice('FATAL:  lock file "/tmp/.s.PGSQL.5432.lock" already exists')
     assert "ATLAS_PG_PORT" in _advice("could not bind Unix socket: Address already in use")
     assert "DATABASE_URL" in _advice("initdb: error: could not change permissions: Permission denied")
+
+
+def test_database_url_names_the_socket_directory():
+    import environ
+
+    cluster = EmbeddedPostgres(base_dir=SCRATCH / "a folder with spaces", port=54329)
+    config = environ.Env.db_url_config(cluster.database_url())
+    assert (config["HOST"], config["PORT"], config["NAME"]) == (str(cluster.socket_dir), 54329, "atlas")
