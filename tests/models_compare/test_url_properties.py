@@ -33,9 +33,9 @@ def declared_parameters() -> set[str]:
         for value in vars(module).values():
             if isinstance(value, type) and value.__module__ == module.__name__:
                 if issubclass(value, django_filters.FilterSet):
-                    names |= set(value.base_filters)
+                    names |= set(getattr(value, "base_filters", {}))
                 elif issubclass(value, forms.BaseForm):
-                    names |= set(value.base_fields)
+                    names |= set(getattr(value, "base_fields", {}))
     return names
 
 
