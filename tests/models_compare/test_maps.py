@@ -27,6 +27,7 @@ from models_compare.charts import (
 )
 from models_compare.geography import world_shapes
 from tests.factories import JurisdictionFactory, RegimePeriodFactory, legal_model
+from tests.shared_data import make_sweden, shared_copy, shared_per_module
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +35,11 @@ D = datetime.date
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.fixture
-def reformers(db, sweden):
+def build_reformers():
     """Sweden (partial → Nordic 1 January 1999), New Zealand (partial → decriminalisation
     28 June 2003), Belgium (partial → decriminalisation 1 June 2022), the United States
     (varies, with one state that does not count as a country), and Greenland-less data."""
+    sweden = make_sweden()
     nz = JurisdictionFactory(name="New Zealand", slug="new-zealand", iso_code="NZ", region="oceania")
     RegimePeriodFactory(
         jurisdiction=nz,
@@ -73,6 +74,15 @@ def reformers(db, sweden):
     )
     RegimePeriodFactory(jurisdiction=nevada, legal_model=legal_model("legalization"), start_date=D(1990, 1, 1))
     return {"sweden": sweden, "new-zealand": nz, "belgium": belgium, "united-states": usa}
+
+
+shared_reformers = shared_per_module(build_reformers)
+
+
+@pytest.fixture
+def reformers(shared_reformers, db):
+    """The rows of ``build_reformers()``, written once for this module (see ``shared_per_module``)."""
+    return shared_copy(shared_reformers)
 
 
 def map_svg(client, as_of=None) -> ET.Element:
