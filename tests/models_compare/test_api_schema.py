@@ -110,3 +110,22 @@ def test_the_readme_lists_every_api_path_and_export_field():
     for fields in (exports.JURISDICTION_FIELDS, exports.PERIOD_FIELDS, exports.EVENT_FIELDS, exports.PANEL_FIELDS):
         for field_ in fields:
             assert f"`{field_.name}`" in readme or field_.name.endswith("_label"), field_.name
+
+
+def test_the_readme_lists_every_public_url():
+    """Every route of the site (the admin aside) appears in the README, `<slug>` for a parameter."""
+    from django.urls import get_resolver
+
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+
+    def routes(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if hasattr(pattern, "url_patterns"):
+                if "admin" not in route:
+                    yield from routes(pattern.url_patterns, route)
+            else:
+                yield "/" + route.replace("<slug:slug>", "<slug>")
+
+    missing = [route for route in routes(get_resolver().url_patterns) if f"`{route}`" not in readme]
+    assert missing == []
