@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from config.database_url import database_from_url
+
 ROOT = Path(__file__).resolve().parent.parent
 PRINT_DATABASE = (
     "from config.settings import production as s; "
@@ -44,3 +46,23 @@ def test_production_uses_the_database_url():
     result = run_production(SECRET_KEY="s" * 50, DATABASE_URL="postgres://atlas:pw@db.example:5433/atlas")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["config.db_backend", "db.example", "60"]
+
+
+def test_database_url_with_a_socket_directory_keeps_the_path_as_written():
+    config = database_from_url("postgres://postgres@%2Fwork%2FAtlas%2Fvar%2Fpostgres%2Frun:54331/atlas")
+    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
+        "/work/Atlas/var/postgres/run",
+        54331,
+        "atlas",
+        "postgres",
+    )
+
+
+def test_database_url_with_a_host_name():
+    config = database_from_url("postgres://atlas:secret@db.internal:5433/atlas")
+    assert (config["HOST"], config["PORT"], config["NAME"], config["PASSWORD"]) == (
+        "db.internal",
+        5433,
+        "atlas",
+        "secret",
+    )
