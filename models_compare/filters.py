@@ -4,12 +4,17 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 
+from jurisdictions.counts import NO_REGIME
 from jurisdictions.models import EventKind, Jurisdiction, JurisdictionKind, PolicyEvent, Region
 from jurisdictions.vocabulary import VARIES, LegalModelSlug, Treatment
 
 from .as_of import AsOfForm
 
-MODEL_CHOICES = [*LegalModelSlug.choices, (VARIES, "Varies within (units coded separately)")]
+MODEL_CHOICES = [
+    *LegalModelSlug.choices,
+    (VARIES, "Varies within (units coded separately)"),
+    (NO_REGIME, "No regime recorded on the date"),
+]
 
 
 class AsOfField(forms.DateField):
@@ -144,9 +149,11 @@ class JurisdictionFilterSet(django_filters.FilterSet):
     def filter_model(self, queryset, name, values):
         if not values:
             return queryset
-        condition = Q(regime_model_slug__in=[v for v in values if v != VARIES])
+        condition = Q(regime_model_slug__in=[v for v in values if v not in (VARIES, NO_REGIME)])
         if VARIES in values:
             condition |= Q(regime_varies=True)
+        if NO_REGIME in values:
+            condition |= Q(regime_period_id__isnull=True)
         return queryset.filter(condition)
 
     def filter_changed_since(self, queryset, name, value):

@@ -1,4 +1,4 @@
-"""Comparative reads: counts per model, export rows, side-by-side comparisons."""
+"""Comparative reads: side-by-side comparisons (counts per model: ``jurisdictions.counts``)."""
 
 from __future__ import annotations
 
@@ -6,41 +6,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
-
 from jurisdictions.in_force import in_force_on
 from jurisdictions.meta import concrete_field, field_label
-from jurisdictions.models import Jurisdiction, LegalModel, RegimePeriod
+from jurisdictions.models import Jurisdiction, RegimePeriod
 from jurisdictions.selectors import periods_with_sources
-from jurisdictions.vocabulary import VARIES
-
-
-@dataclass
-class ModelCount:
-    slug: str
-    name: str
-    count: int
-
-
-def model_counts(jurisdictions) -> list[ModelCount]:
-    """How many of these (regime-annotated) jurisdictions fall under each model, in one query.
-
-    Always lists the five models (zeros included), then 'varies' and 'not coded' when present.
-    """
-    rows = jurisdictions.order_by().values("regime_model_slug", "regime_varies").annotate(count=Count("pk"))
-    tally: defaultdict[str | None, int] = defaultdict(int)
-    for row in rows:
-        if row["regime_varies"]:
-            tally[VARIES] += row["count"]
-        else:
-            tally[row["regime_model_slug"]] += row["count"]
-    counts = [ModelCount(model.slug, model.name, tally[model.slug]) for model in LegalModel.objects.all()]
-    if tally[VARIES]:
-        counts.append(ModelCount(VARIES, "Varies within", tally[VARIES]))
-    if tally[None]:
-        counts.append(ModelCount("none", "No regime recorded", tally[None]))
-    return counts
-
 
 # --- Side-by-side comparison ------------------------------------------------------
 

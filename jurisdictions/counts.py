@@ -1,0 +1,187 @@
+"""Selectors for every count of jurisdictions per legal model that the site shows.
+
+One rule, one place: the home page's table and map legend, the legal-models page, browse's totals
+and the models-over-time chart all count through :func:`tally`, so the same question gets the
+same number everywhere and at every date. Each count comes in two scopes, and every table,
+legend or chart says which one it shows:
+
+- **countries**: jurisdictions without a parent (countries, and territories the atlas lists on
+  their own). A country whose units differ counts once, as "varies within".
+- **all coded jurisdictions**: every published jurisdiction, countries and units alike, each
+  under its own coding (the United States as "varies within", Nevada as "varies within", Clark
+  County under its own model).
+
+A jurisdiction with no published regime on the date counts as "no regime recorded".
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, FilteredRelation, Q, QuerySet
+
+from .models import Jurisdiction, LegalModel
+from .querysets import published_q
+from .vocabulary import VARIES
+
+NO_REGIME = "none"
+VARIES_NAME = "Varies within"
+NO_REGIME_NAME = "No regime recorded"
+
+
+@dataclass(frozen=True)
+class ModelCount:
+    """How many jurisdictions fall under one category (a model, 'varies' or 'none') on a date."""
+
+    slug: str
+    name: str
+    countries: int
+    jurisdictions: int
+
+    @property
+    def count(self) -> int:
+        """The count over every jurisdiction of the set (browse's totals)."""
+        return self.jurisdictions
+
+    @property
+    def is_model(self) -> bool:
+        return self.slug not in (VARIES, NO_REGIME)
+
+
+def model_names() -> list[tuple[str, str]]:
+    """(slug, name) of the five legal models, in the site's order: one query."""
+    return list(LegalModel.objects.order_by("position").values_list("slug", "name"))
+
+
+def category(model_slug: str | None, varies: bool | None) -> str:
+    """The category a coding counts under: its model's slug, 'varies' or 'none'."""
+    if varies:
+        return VARIES
+    return model_slug or NO_REGIME
+
+
+def tally(entries: Iterable[tuple[str, bool, int]], models: list[tuple[str, str]]) -> list[ModelCount]:
+    """Counts per category from ``(category, is_country, n)`` entries, in the site's order:
+    the five models, then 'varies within' and 'no regime recorded' (zeros included)."""
+    countries: dict[str, int] = {}
+    everything: dict[str, int] = {}
+    for slug, is_country, n in entries:
+        everything[slug] = everything.get(slug, 0) + n
+        if is_country:
+            countries[slug] = countries.get(slug, 0) + n
+    names = [*models, (VARIES, VARIES_NAME), (NO_REGIME, NO_REGIME_NAME)]
+    return [ModelCount(slug, name, countries.get(slug, 0), everything.get(slug, 0)) for slug, name in names]
+
+
+def model_counts(jurisdictions: QuerySet, *, models: list[tuple[str, str]] | None = None) -> list[ModelCount]:
+    """Counts per category of a set of jurisdictions annotated by ``with_regime()`` (browse's
+    filtered results): one grouped query, plus one for the model names when not given."""
+    rows = (
+        jurisdictions.order_by()
+        .values(
+            "regime_model_slug",
+            "regime_varies",
+            is_country=ExpressionWrapper(Q(parent__isnull=True), output_field=BooleanField()),
+        )
+        .annotate(n=Count("pk"))
+    )
+    entries = [(category(r["regime_model_slug"], r["regime_varies"]), r["is_country"], r["n"]) for r in rows]
+    return tally(entries, models if models is not None else model_names())
+
+
+@dataclass(frozen=True)
+class RegimeRow:
+    """One published jurisdiction and its regime on a date, as the maps and counts need it."""
+
+    slug: str
+    name: str
+    iso_code: str
+    parent_iso_code: str
+    parent_name: str
+    is_country: bool
+    model: str | None  # the model's slug; None when 'varies' or no regime
+    varies: bool
+    since: datetime.date | None
+    began_earlier: bool
+    confidence: str | None
+
+    @property
+    def category(self) -> str:
+        return category(self.model, self.varies)
+
+
+def regime_rows(*, as_of: datetime.date) -> list[RegimeRow]:
+    """Every published jurisdiction with its regime on ``as_of``: one query, whatever the data."""
+    rows = (
+        Jurisdiction.public.with_regime(as_of=as_of)
+        .order_by("name", "pk")
+        .values_list(
+            "slug",
+            "name",
+            "iso_code",
+            "parent__iso_code",
+            "parent__name",
+            "parent_id",
+            "regime_model_slug",
+            "regime_varies",
+            "regime_since",
+            "regime_began_earlier",
+            "regime_confidence",
+        )
+    )
+    return [
+        RegimeRow(
+            slug=slug,
+            name=name,
+            iso_code=iso_code,
+            parent_iso_code=parent_code or "",
+            parent_name=parent_name or "",
+            is_country=parent_id is None,
+            model=None if varies else model,
+            varies=bool(varies),
+            since=since,
+            began_earlier=bool(earlier),
+            confidence=confidence,
+        )
+        for slug, name, iso_code, parent_code, parent_name, parent_id, model, varies, since, earlier, confidence in rows
+    ]
+
+
+def counts_of_rows(rows: Iterable[RegimeRow], models: list[tuple[str, str]]) -> list[ModelCount]:
+    """Counts per category of rows already loaded by :func:`regime_rows` (no query)."""
+    return tally(((row.category, row.is_country, 1) for row in rows), models)
+
+
+def counts_over_time(*, dates: list[datetime.date], models: list[tuple[str, str]]) -> list[list[ModelCount]]:
+    """Counts per category on each date, in one query whatever the data or the number of dates.
+
+    The query fetches every published jurisdiction with its published periods (a LEFT JOIN,
+    so a jurisdiction without any period counts as 'no regime recorded'); the dates are
+    counted in Python with the same rule as ``with_regime``: a period is in force from its
+    start (inclusive) to its end (exclusive).
+    """
+    rows = Jurisdiction.public.annotate(
+        period=FilteredRelation("regime_periods", condition=published_q("regime_periods__"))
+    ).values_list(
+        "pk",
+        "parent_id",
+        F("period__legal_model__slug"),
+        "period__varies_within",
+        "period__start_date",
+        "period__end_date",
+    )
+    jurisdictions: dict[int, tuple[bool, list[tuple[str, datetime.date, datetime.date | None]]]] = {}
+    for pk, parent_id, model, varies, start, end in rows:
+        _, spans = jurisdictions.setdefault(pk, (parent_id is None, []))
+        if start is not None:
+            spans.append((category(model, varies), start, end))
+    result = []
+    for at in dates:
+        entries = []
+        for is_country, spans in jurisdictions.values():
+            found = next((c for c, start, end in spans if start <= at and (end is None or end > at)), NO_REGIME)
+            entries.append((found, is_country, 1))
+        result.append(tally(entries, models))
+    return result
