@@ -1,60 +1,64 @@
-"""Maps and charts, rendered on the server as inline SVG (no JavaScript needed to see them).
+"""Maps and charts as plain data: geometry in pure functions, markup in ``templates/charts/``.
 
-- :func:`world_map`: every country coloured (and patterned) by its legal model on a date.
-  Two queries; the SVG markup is cached per date and content (Django's cache framework),
-  and the geometry is parsed once per process (``geography.world_shapes``).
-- :func:`models_over_time`: how many countries were under each model each year, in two queries.
-- :func:`over_time_chart_svg`, :func:`regime_band_svg`: the stacked-area chart and the
-  horizontal band of one jurisdiction's regime periods.
+- The world map (:func:`world_map`), a region of it (``focus``) and the map of one country's
+  units (:func:`unit_map`): every coded jurisdiction is a shape (or a dot) linked to its page.
+  Where a country's law varies within, its units are drawn over it with their own models
+  (US states and Nevada's counties, Australia's states and territories, the UK's three legal
+  jurisdictions, Micronesia's states). The geometry comes from the committed geometry file
+  (``geography.map_view``); the rows from :func:`jurisdictions.counts.regime_rows` (one query);
+  the SVG from ``charts/world_map.svg``, cached under a key holding everything drawn.
+- Models over time (:func:`models_over_time`, :func:`over_time_panels`): one small line chart
+  per category on its own scale (``charts/over_time_panel.svg``).
+- One jurisdiction's regime band (:func:`regime_band`, ``charts/regime_band.svg``).
 
-Conventions: a year's state is the law **on 31 December** of that year (so a reform that
-took effect during the year counts for that year), and for the current year the law
-**today**. Colours are the Okabe–Ito palette of ``static/css/site.css`` (read through its
-CSS variables, with the same values as fallbacks for standalone SVG), and each model also
-has its own pattern, matching the badge swatches; every shape is named in text.
+Conventions: a year's state is the law **on 31 December** of that year (so a reform that took
+effect during the year counts for that year), and for the current year the law **today**. The
+colours are the palette of ``static/css/site.css`` (its ``--<category>`` custom properties,
+read once here for the SVG's fill attributes, so standalone SVG shows them too); each model
+also has its own pattern, matching the badge swatches, and every shape is named in text.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
-from collections import Counter
+import math
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, FilteredRelation
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from jurisdictions.models import Jurisdiction, LegalModel
-from jurisdictions.querysets import published_q
-from jurisdictions.vocabulary import VARIES
+from jurisdictions.counts import (
+    NO_REGIME,
+    VARIES_NAME,
+    ModelCount,
+    RegimeRow,
+    counts_of_rows,
+    counts_over_time,
+    model_names,
+    regime_rows,
+)
+from jurisdictions.vocabulary import VARIES, LegalModelSlug
 
 from .as_of import COVERAGE_START
-from .geography import CREDIT, world_shapes
+from .geography import MapView, map_view, map_views
 
-NO_DATA = "none"
+NO_DATA = NO_REGIME
 FIRST_YEAR = COVERAGE_START.year
-# Rendered SVG is keyed by date and a digest of everything drawn, so it can never be stale;
-# the timeout only bounds memory.
+# Rendered SVG is keyed by view, date and a digest of everything drawn, so it can never be
+# stale; the timeout only bounds memory.
 CACHE_TIMEOUT = 60 * 60 * 24
-CACHE_VERSION = 1
-
-# Fallback colours (the CSS variables of site.css override them on the site's pages).
-COLOURS = {
-    "criminalization": "#d55e00",
-    "partial_criminalization": "#e69f00",
-    "nordic": "#cc79a7",
-    "legalization": "#0072b2",
-    "decriminalization": "#009e73",
-    VARIES: "#7a7a7a",
-}
-NO_DATA_FILL = "#d4d4d4"
-# Outline of every shape: #333 on the white sea and between neighbours is 12.6:1, so each
-# shape's edge meets the 3:1 non-text contrast minimum even where its fill is light.
-OUTLINE = "#333"
+CACHE_VERSION = 2
+PALETTE_FILE = Path("static") / "css" / "site.css"
+# Region views of the geometry file a map can focus on (``?focus=europe``), in menu order.
+FOCUS_VIEWS = ["world", "europe", "africa", "americas", "caribbean", "asia", "oceania"]
 
 
 def year_end(year: int, today: datetime.date | None = None) -> datetime.date:
@@ -67,57 +71,52 @@ def long_date(value: datetime.date) -> str:
     return f"{value.day} {value:%B} {value.year}"
 
 
-# --- Patterns ---------------------------------------------------------------------
+# --- Palette and patterns ------------------------------------------------------------------
 
 
-def _colour(slug: str) -> str:
-    return f"fill:var(--{slug},{COLOURS[slug]})"
+@functools.cache
+def palette() -> dict[str, str]:
+    """The category colours of site.css (``--nordic: #cc79a7;`` ...): the one palette."""
+    text = (Path(settings.BASE_DIR) / PALETTE_FILE).read_text(encoding="utf-8")
+    return dict(re.findall(r"--([a-z_]+):\s*(#[0-9a-fA-F]{3,8})\b", text))
 
 
-def pattern_defs(prefix: str, size: float = 10) -> str:
-    """<pattern>s for each model (ids ``{prefix}-{slug}``), matching the badge swatches.
-
-    Criminalisation: cross-hatched; partial: diagonal stripes; Nordic: dots; legalisation:
-    horizontal stripes; decriminalisation: solid; varies: vertical grey stripes on white.
-    """
+def pattern_tiles(size: float) -> dict:
+    """Numbers for ``charts/patterns.svg`` at a tile size (canvas units), and the colours."""
     s = size
-    half = s / 2
-    stroke = f'stroke="#fff" stroke-width="{s * 0.16:g}"'
-
-    def tile(slug, inner):
-        return (
-            f'<pattern id="{prefix}-{slug}" width="{s:g}" height="{s:g}" patternUnits="userSpaceOnUse">'
-            f'<rect width="{s:g}" height="{s:g}" style="{_colour(slug)}"/>{inner}</pattern>'
-        )
-
-    return "".join(
-        [
-            tile("criminalization", f'<path d="M0 0L{s:g} {s:g}M{s:g} 0L0 {s:g}" {stroke}/>'),
-            tile(
-                "partial_criminalization",
-                f'<path d="M{-half:g} {half:g}L{half:g} {-half:g}M0 {s:g}L{s:g} 0M{half:g} {s + half:g}L{s + half:g} {half:g}" {stroke}/>',
-            ),
-            tile("nordic", f'<circle cx="{half:g}" cy="{half:g}" r="{s * 0.2:g}" fill="#fff"/>'),
-            tile("legalization", f'<path d="M0 {half:g}H{s:g}" {stroke}/>'),
-            tile("decriminalization", ""),
-            f'<pattern id="{prefix}-{VARIES}" width="{s * 0.6:g}" height="{s:g}" patternUnits="userSpaceOnUse">'
-            f'<rect width="{s * 0.6:g}" height="{s:g}" fill="#fff"/>'
-            f'<rect width="{s * 0.2:g}" height="{s:g}" style="{_colour(VARIES)}"/></pattern>',
-        ]
-    )
+    numbers = {
+        "s": s,
+        "half": s / 2,
+        "s_plus_half": s * 1.5,
+        "minus_half": -s / 2,
+        "stroke": s * 0.16,
+        "dot": s * 0.2,
+        "varies_w": s * 0.6,
+        "varies_bar": s * 0.2,
+        "low": s * 2,
+        "low_stroke": max(s * 0.15, 1.2),
+    }
+    return {
+        **{name: f"{round(value, 3):g}" for name, value in numbers.items()},
+        "colour": palette(),
+        "models": list(LegalModelSlug.values),
+    }
 
 
-def fill_for(prefix: str, category: str) -> str:
+def fill_for(prefix: str, category: str, low_confidence: bool = False) -> str:
     """The fill attribute value for a category ('none' is flat neutral grey)."""
-    return NO_DATA_FILL if category == NO_DATA else f"url(#{prefix}-{category})"
+    if category == NO_DATA:
+        return palette()["none"]
+    return f"url(#{prefix}-{category}{'-low' if low_confidence else ''})"
 
 
-# --- World map ----------------------------------------------------------------------
+# --- Maps ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class MapArea:
-    """One shape on the map: a country or territory, its category and accessible name."""
+    """One shape on a map: a jurisdiction (or a place the atlas does not code), its category,
+    accessible name, link and geometry."""
 
     code: str
     name: str
@@ -126,17 +125,20 @@ class MapArea:
     url: str  # the jurisdiction page ('' when the atlas has no such jurisdiction)
     since: datetime.date | None = None
     before_start: bool = False
+    low_confidence: bool = False
+    path: str = ""
+    dot: tuple[int, int] | None = None
+    fill: str = ""
+    unit_of: str = ""  # the name of the country or state a unit is drawn over
+    slug: str = ""
 
 
 @dataclass
 class LegendEntry:
     slug: str
     name: str
+    count: int = 0
     areas: list[MapArea] = field(default_factory=list)
-
-    @property
-    def count(self) -> int:
-        return len(self.areas)
 
 
 @dataclass
@@ -145,6 +147,22 @@ class YearLink:
     as_of: datetime.date
     query: str  # '?as_of=2003-12-31', or '?' for today
     current: bool
+
+    @property
+    def param(self) -> str | None:
+        """The ``as_of`` value of the link (None: today), for ``{% querystring %}``."""
+        return None if self.query == "?" else self.as_of.isoformat()
+
+
+@dataclass
+class FocusLink:
+    name: str
+    title: str
+    current: bool
+
+    @property
+    def param(self) -> str | None:
+        return None if self.name == "world" else self.name
 
 
 @dataclass
@@ -155,6 +173,12 @@ class WorldMap:
     years: list[YearLink]
     svg: SafeString
     standalone: bool = False
+    view: str = "world"
+    title: str = "The world"
+    focus: list[FocusLink] = field(default_factory=list)
+    not_drawn: list[MapArea] = field(default_factory=list)  # coded, but with no shape in this view
+    uncoded: int = 0  # places drawn that the atlas does not code
+    low_confidence: int = 0
 
     @property
     def selected_year(self) -> int:
@@ -166,62 +190,94 @@ class WorldMap:
 
     @property
     def last_year(self) -> int:
-        return self.years[-1].year
+        return self.years[-1].year if self.years else self.as_of.year
 
     @property
     def area_count(self) -> int:
         return sum(entry.count for entry in self.legend)
 
+    @property
+    def as_of_param(self) -> str | None:
+        return self.as_of.isoformat() if self.explicit_date else None
 
-def _model_names() -> dict[str, str]:
-    return dict(LegalModel.objects.order_by("position").values_list("slug", "name"))
+
+def _label(row: RegimeRow, names: dict[str, str], *, unit: bool) -> str:
+    place = f"{row.name} ({row.parent_name})" if unit and row.parent_name else row.name
+    if row.varies:
+        text = f"{place} — varies within: each state or unit is coded on its own"
+    elif row.model:
+        when = "since before 1990" if row.began_earlier else f"since {long_date(row.since)}"
+        text = f"{place} — {names.get(row.model, row.model)} {when}"
+    else:
+        text = f"{place} — no data: no regime recorded on this date"
+    if row.confidence == "low" and row.model:
+        text += " (low confidence: the sources are thin or disputed)"
+    return text
 
 
-def map_areas(
-    *, as_of: datetime.date, explicit_date: bool = False, model_names: dict[str, str] | None = None
-) -> tuple[list[MapArea], dict[str, str]]:
-    """Every shape of the map with its category on ``as_of``: one query, whatever the data
-    (two when ``model_names``, slug -> name in legend order, is not passed in).
+def build_areas(
+    *, rows: list[RegimeRow], view: MapView, names: dict[str, str], url_prefix: str, suffix: str, prefix: str = "wm"
+) -> tuple[list[MapArea], list[MapArea], list[MapArea]]:
+    """The shapes of a view coloured by the rows (pure): (countries, units, coded rows not drawn).
 
-    Shapes are matched to jurisdictions by ISO 3166-1 alpha-2 code, whatever their parent:
-    Hong Kong and Macau (children of China in the atlas) are coloured by their own law.
+    Countries are matched by ISO 3166-1 code whatever their parent (Hong Kong and Macau show
+    their own law). A unit is drawn when the country or state it belongs to varies within (or
+    when the view is that country's own map); it is matched by ISO 3166-2 code, else by its
+    parent's code and its name (Nevada's counties, England and Wales).
     """
-    names = model_names if model_names is not None else _model_names()
-    rows = (
-        Jurisdiction.public.filter(iso_code__regex=r"^[A-Z]{2}$")
-        .with_regime(as_of=as_of)
-        .annotate(regime_before_start=F("regime__in_force_before_start"))
-        .values_list(
-            "iso_code", "name", "slug", "regime_model_slug", "regime_varies", "regime_since", "regime_before_start"
-        )
-    )
-    by_code = {row[0]: row for row in rows}
-    suffix = f"?as_of={as_of.isoformat()}" if explicit_date else ""
-    areas = []
-    for shape in world_shapes().shapes:
-        row = by_code.get(shape.code) if shape.code else None
+    by_code = {row.iso_code: row for row in rows if row.iso_code}
+    by_name = {(row.parent_iso_code, row.name): row for row in rows if row.parent_iso_code}
+    drawn: set[str] = set()
+
+    def area(shape, row: RegimeRow | None, unit_of: str = "") -> MapArea:
         if row is None:
-            areas.append(MapArea(shape.code, shape.name, NO_DATA, f"{shape.name} — no data", ""))
+            label = f"{shape.name} ({unit_of}) — no data" if unit_of else f"{shape.name} — no data"
+            return MapArea(shape.code, shape.name, NO_DATA, label, "", path=shape.path, dot=shape.dot,
+                           fill=fill_for(prefix, NO_DATA), unit_of=unit_of)  # fmt: skip
+        drawn.add(row.slug)
+        low = row.confidence == "low" and row.category not in (NO_DATA, VARIES)
+        return MapArea(
+            shape.code, row.name, row.category, _label(row, names, unit=bool(unit_of)),
+            f"{url_prefix}{row.slug}/{suffix}", row.since, row.began_earlier, low, shape.path, shape.dot,
+            fill_for(prefix, row.category, low), unit_of, row.slug,
+        )  # fmt: skip
+
+    countries = [area(shape, by_code.get(shape.code) if shape.code else None) for shape in view.shapes]
+    # Units are drawn over a country coded 'varies' (on a country's own map, whatever its coding),
+    # and a unit that varies in turn opens its own units (Nevada, then its counties).
+    if view.shapes:
+        open_parents = {row.iso_code for row in rows if row.varies and len(row.iso_code) == 2}
+    else:
+        open_parents = {view.name}
+    units = []
+    for shape in view.units:  # sorted by parent code: states before their counties
+        if shape.parent not in open_parents:
             continue
-        _, name, slug, model, varies, since, before = row
-        url = reverse("jurisdictions:detail", kwargs={"slug": slug}) + suffix
-        if varies:
-            category, label = VARIES, f"{name} — varies within: each state or unit is coded on its own"
-        elif model:
-            when = "since before 1990" if before else f"since {long_date(since)}"
-            category, label = model, f"{name} — {names.get(model, model)} {when}"
-        else:
-            category, label = NO_DATA, f"{name} — no data: no regime recorded on this date"
-        areas.append(MapArea(shape.code, name, category, label, url, since, bool(before)))
-    return areas, names
+        row = by_code.get(shape.code) if shape.code else by_name.get((shape.parent, shape.name))
+        if row is not None and row.varies and row.iso_code:
+            open_parents.add(row.iso_code)
+        parent = by_code.get(shape.parent)
+        units.append(area(shape, row, parent.name if parent else shape.parent))
+    not_drawn = [
+        MapArea(row.iso_code, row.name, row.category, _label(row, names, unit=not row.is_country),
+                f"{url_prefix}{row.slug}/{suffix}", row.since, row.began_earlier, slug=row.slug)
+        for row in rows if row.slug not in drawn
+    ]  # fmt: skip
+    return countries, units, not_drawn
 
 
-def _legend(areas: list[MapArea], names: dict[str, str]) -> list[LegendEntry]:
-    legend = {slug: LegendEntry(slug, name) for slug, name in names.items()}
-    legend[VARIES] = LegendEntry(VARIES, "Varies within")
-    legend[NO_DATA] = LegendEntry(NO_DATA, "No data")
-    for area in sorted(areas, key=lambda a: a.name):
-        legend[area.category].areas.append(area)
+def build_legend(counts: list[ModelCount], areas: list[MapArea], rows: list[RegimeRow]) -> list[LegendEntry]:
+    """Legend entries with the counts selector's numbers (all coded jurisdictions), each
+    listing its jurisdictions for the map's list alternative."""
+    legend = {count.slug: LegendEntry(count.slug, count.name, count.jurisdictions) for count in counts}
+    drawn = {area.slug: area for area in areas if area.slug}
+    for row in sorted(rows, key=lambda r: r.name):
+        legend[row.category].areas.append(
+            drawn.get(row.slug)
+            or MapArea(
+                row.iso_code, row.name, row.category, row.name, "", row.since, row.began_earlier, slug=row.slug
+            )  # fmt: skip
+        )
     return list(legend.values())
 
 
@@ -236,121 +292,183 @@ def year_links(*, as_of: datetime.date, explicit_date: bool, today: datetime.dat
     return links
 
 
+def focus_links(current: str) -> list[FocusLink]:
+    views = map_views()
+    return [FocusLink(name, views[name].title, name == current) for name in FOCUS_VIEWS if name in views]
+
+
+def detail_prefix() -> str:
+    """'/jurisdictions/': the jurisdiction pages' common prefix (one reverse() per map, not per shape)."""
+    return reverse("jurisdictions:detail", kwargs={"slug": "x"})[: -len("x/")]
+
+
+def map_areas(
+    *,
+    as_of: datetime.date,
+    explicit_date: bool = False,
+    model_names: dict[str, str] | None = None,
+    view: str = "world",
+    rows: list[RegimeRow] | None = None,
+) -> tuple[list[MapArea], dict[str, str]]:
+    """Every shape of a view (countries, then units) with its category on ``as_of``: one query."""
+    names = model_names if model_names is not None else dict(_models())
+    rows = rows if rows is not None else regime_rows(as_of=as_of)
+    suffix = f"?as_of={as_of.isoformat()}" if explicit_date else ""
+    countries, units, _ = build_areas(
+        rows=rows, view=map_view(view), names=names, url_prefix=detail_prefix(), suffix=suffix
+    )
+    return countries + units, names
+
+
+def _models() -> list[tuple[str, str]]:
+    return model_names()
+
+
 def world_map(
     *,
     as_of: datetime.date,
     explicit_date: bool = False,
     standalone: bool = False,
     model_names: dict[str, str] | None = None,
+    rows: list[RegimeRow] | None = None,
+    view: str = "world",
+    id_prefix: str = "wm",
 ) -> WorldMap:
-    """The map for ``as_of``: one query (two without ``model_names``), whatever the data.
+    """A map for ``as_of``: one query for the rows (none when ``rows`` are passed) and one for
+    the model names (none when ``model_names`` is passed), whatever the data.
 
-    The SVG comes from the cache when the same shapes were drawn for the same date
+    The SVG comes from the cache when the same shapes were drawn for the same date and view
     before: its key holds a digest of everything drawn, so an edit can never leave it stale.
     """
-    areas, names = map_areas(as_of=as_of, explicit_date=explicit_date, model_names=model_names)
-    legend = _legend(areas, names)
-    digest = hashlib.sha256(repr((areas, sorted(names.items()), standalone)).encode()).hexdigest()[:24]
-    key = f"atlas:world-map:{as_of.isoformat()}:{digest}"
+    names = model_names if model_names is not None else dict(_models())
+    rows = rows if rows is not None else regime_rows(as_of=as_of)
+    geometry = map_view(view)
+    suffix = f"?as_of={as_of.isoformat()}" if explicit_date else ""
+    countries, units, not_drawn = build_areas(
+        rows=rows, view=geometry, names=names, url_prefix=detail_prefix(), suffix=suffix, prefix=id_prefix
+    )
+    if view not in FOCUS_VIEWS:  # a country's own map counts the units drawn on it
+        drawn = {area.slug for area in units if area.slug}
+        rows = [row for row in rows if row.slug in drawn]
+    counts = counts_of_rows(rows, list(names.items()))
+    legend = build_legend(counts, countries + units + not_drawn, rows)
+    uncoded = sum(1 for area in countries + units if not area.url)
+    low = sum(1 for area in countries + units if area.low_confidence)
+    digest = hashlib.sha256(
+        repr((countries, units, sorted(names.items()), standalone, view, id_prefix)).encode()
+    ).hexdigest()[:24]
+    key = f"atlas:world-map:{as_of.isoformat()}:{view}:{digest}"
     svg = cache.get(key, version=CACHE_VERSION)
     if svg is None:
-        svg = render_world_map_svg(as_of=as_of, areas=areas, legend=legend, standalone=standalone)
+        svg = render_map_svg(
+            as_of=as_of, view=geometry, countries=countries, units=units, legend=legend,
+            standalone=standalone, id_prefix=id_prefix, uncoded=uncoded, low_confidence=low,
+        )  # fmt: skip
         cache.set(key, svg, CACHE_TIMEOUT, version=CACHE_VERSION)
     return WorldMap(
         as_of=as_of,
         explicit_date=explicit_date,
         legend=legend,
         years=year_links(as_of=as_of, explicit_date=explicit_date),
-        svg=mark_safe(svg),  # noqa: S308 (every value in the markup is escaped where it is built)
+        svg=mark_safe(svg),  # rendered by a template with auto-escaping
         standalone=standalone,
+        view=view,
+        title=geometry.title,
+        focus=focus_links(view) if view in FOCUS_VIEWS else [],
+        not_drawn=not_drawn if view == "world" else [],
+        uncoded=uncoded,
+        low_confidence=low,
     )
 
 
-MAP_STYLE = (  # noqa: UP031 (CSS braces would need doubling in a format string)
-    ".wm-shape{stroke:%s;stroke-width:.5px;vector-effect:non-scaling-stroke;stroke-linejoin:round}"
-    ".wm a:hover .wm-shape,.wm a:focus .wm-shape{stroke:#000;stroke-width:2px}"
-    ".wm a:focus .wm-shape{stroke-width:3px}"
-    ".wm text{font-family:system-ui,'DejaVu Sans',sans-serif;fill:#1a1a1a}"
-) % OUTLINE
+def has_unit_map(code: str) -> bool:
+    """Whether the geometry file has a map of this country's (or state's) units ('US', 'US-NV', ...)."""
+    return bool(code) and code in map_views() and code not in FOCUS_VIEWS
 
 
-def render_world_map_svg(
-    *, as_of: datetime.date, areas: list[MapArea], legend: list[LegendEntry], standalone: bool = False
-) -> str:
-    """The map as an SVG document fragment (standalone: with its own legend and credit)."""
-    shapes = world_shapes()
-    width, height = shapes.width, shapes.height
-    geometry = {shape.code or shape.name: shape for shape in shapes.shapes}
-    legend_height = 150 if standalone else 0
-    total_height = height + legend_height
-    title = f"World map of sex-work law: legal model in each country on {long_date(as_of)}"
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="wm" viewBox="0 0 {width} {total_height}" '
-        f'role="group" aria-labelledby="wm-title wm-desc" preserveAspectRatio="xMidYMid meet">',
-        f'<title id="wm-title">{escape(title)}</title>',
-        '<desc id="wm-desc">Each country is a link named with its legal model; '
-        "the same information is listed after the map.</desc>",
-        f"<style>{MAP_STYLE}</style>",
-        f"<defs>{pattern_defs('wm', 12)}</defs>",
-        f'<rect width="{width}" height="{total_height}" fill="#fff"/>',
-        '<g class="wm-countries">',
-    ]
-    for area in areas:
-        shape = geometry[area.code or area.name]
-        fill = fill_for("wm", area.category)
-        body = ""
-        if shape.path:
-            body += f'<path class="wm-shape" fill="{fill}" d="{shape.path}"/>'
-        if shape.dot:
-            x, y = shape.dot
-            body += f'<circle class="wm-shape wm-dot" fill="{fill}" cx="{x}" cy="{y}" r="5"/>'
-        label = escape(area.label)
-        if area.url:
-            out.append(f'<a href="{escape(area.url)}" aria-label="{label}"><title>{label}</title>{body}</a>')
-        else:
-            out.append(f'<g role="img" aria-label="{label}"><title>{label}</title>{body}</g>')
-    out.append("</g>")
-    if standalone:
-        out.append(_map_legend(legend, y=height + 10))
-        out.append(
-            f'<text x="20" y="{total_height - 8}" font-size="20" font-weight="600">'
-            f"Sex Work Law Atlas: the law on {long_date(as_of)}</text>"
-        )
-    out.append(f'<text x="{width - 8}" y="{total_height - 8}" text-anchor="end" font-size="18">{escape(CREDIT)}</text>')
-    out.append("</svg>")
-    return "".join(out)
+def unit_map(*, code: str, as_of: datetime.date, explicit_date: bool, rows: list[RegimeRow]) -> WorldMap | None:
+    """The map of one country's (or state's) units, when the geometry file has one."""
+    if not has_unit_map(code):
+        return None
+    return world_map(as_of=as_of, explicit_date=explicit_date, rows=rows, view=code, id_prefix="um")
 
 
-def _map_legend(legend: list[LegendEntry], *, y: int) -> str:
-    parts = [f'<g class="wm-legend" transform="translate(20 {y})" font-size="24">']
-    for index, entry in enumerate(legend):
+def legend_layout(legend: list[LegendEntry], *, extra: list[tuple[str, str, int]], top: int) -> list[dict]:
+    """Positions of the standalone map's legend items: three rows per column, 640 units apart."""
+    items = [(entry.slug, entry.name, entry.count) for entry in legend] + extra
+    out = []
+    for index, (slug, name, count) in enumerate(items):
         column, row = divmod(index, 3)
-        x, top = column * 640, row * 40
-        parts.append(
-            f'<rect x="{x}" y="{top}" width="30" height="30" fill="{fill_for("wm", entry.slug)}" '
-            f'stroke="{OUTLINE}"/><text x="{x + 40}" y="{top + 23}">{escape(entry.name)}: {entry.count}</text>'
+        out.append({"slug": slug, "text": f"{name}: {count}", "x": 20 + column * 640, "y": top + row * 40})
+    return out
+
+
+def render_map_svg(
+    *,
+    as_of: datetime.date,
+    view: MapView,
+    countries: list[MapArea],
+    units: list[MapArea],
+    legend: list[LegendEntry],
+    standalone: bool = False,
+    id_prefix: str = "wm",
+    uncoded: int = 0,
+    low_confidence: int = 0,
+) -> str:
+    """The map as an SVG fragment (standalone: with its own legend and credit)."""
+    # Below the map of a standalone SVG: its legend, caption and credit (pages print them in HTML).
+    legend_height = 150 if standalone else 0
+    extra = [("none", "Not coded by the atlas", uncoded), ("low", "Low confidence (black hatching)", low_confidence)]
+    items = legend_layout(legend, extra=extra, top=view.height + 10) if standalone else []
+    for item in items:
+        item["fill"] = (
+            fill_for(id_prefix, item["slug"])
+            if item["slug"] not in ("none", "low")
+            else (palette()["none"] if item["slug"] == "none" else f"url(#{id_prefix}-low)")
         )
-    parts.append("</g>")
-    return "".join(parts)
+    return render_to_string(
+        "charts/world_map.svg",
+        {
+            "p": id_prefix,
+            "view": view,
+            "width": view.width,
+            "height": view.height + legend_height,
+            "title": f"{'World map' if view.name == 'world' else 'Map of ' + view.title} of sex-work law: "
+            f"legal model in each jurisdiction on {long_date(as_of)}",
+            "countries": countries,
+            "units": units,
+            "tiles": pattern_tiles(12 if view.width >= 2000 else 8),
+            "dot_radius": 5 if view.width >= 2000 else 4,
+            "standalone": standalone,
+            "legend_items": items,
+            "caption": f"Sex Work Law Atlas: the law on {long_date(as_of)}",
+            "credit": view.credit,
+        },
+    ).strip()
 
 
-# --- Models over time ----------------------------------------------------------------
+# --- Models over time ---------------------------------------------------------------------
 
 
 @dataclass
 class YearCounts:
     year: int
     as_of: datetime.date
-    counts: dict[str, int]
+    counts: dict[str, int]  # countries per category
+    all_counts: dict[str, int] = field(default_factory=dict)  # all coded jurisdictions per category
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def all_total(self) -> int:
+        return sum(self.all_counts.values())
+
 
 @dataclass
 class OverTime:
-    """Countries (jurisdictions without a parent) under each model, year by year."""
+    """Countries, and all coded jurisdictions, under each category year by year."""
 
     categories: list[tuple[str, str]]  # (slug, name): five models, then 'varies' and 'none'
     years: list[YearCounts]
@@ -364,208 +482,228 @@ class OverTime:
         return self.years[-1].year
 
     def rows(self):
-        """(YearCounts, [count per category in order]) for templates and CSV."""
+        """(YearCounts, [countries per category in order]) for templates and CSV."""
         return [(year, [year.counts[slug] for slug, _ in self.categories]) for year in self.years]
+
+    def all_rows(self):
+        """(YearCounts, [all coded jurisdictions per category in order])."""
+        return [(year, [year.all_counts[slug] for slug, _ in self.categories]) for year in self.years]
 
 
 def models_over_time(*, today: datetime.date | None = None) -> OverTime:
-    """Counts per model for each year from 1990 to this year, in two queries whatever the data.
-
-    One query fetches every root jurisdiction with its published periods (a LEFT JOIN, so
-    jurisdictions without any period are counted as 'none'); the years are counted in Python.
-    """
+    """Counts per category for each year from 1990 to this year, in two queries whatever the data."""
     today = today or timezone.localdate()
-    names = _model_names()
-    rows = (
-        Jurisdiction.public.roots()
-        .annotate(period=FilteredRelation("regime_periods", condition=published_q("regime_periods__")))
-        .values_list(
-            "pk", "period__legal_model__slug", "period__varies_within", "period__start_date", "period__end_date"
-        )
+    models = _models()
+    years = list(range(FIRST_YEAR, today.year + 1))
+    dates = [year_end(year, today) for year in years]
+    tables = counts_over_time(dates=dates, models=models)
+    categories = [(count.slug, count.name) for count in tables[0]]
+    return OverTime(
+        categories=categories,
+        years=[
+            YearCounts(year, at, {c.slug: c.countries for c in table}, {c.slug: c.jurisdictions for c in table})
+            for year, at, table in zip(years, dates, tables, strict=True)
+        ],
     )
-    periods: dict[int, list[tuple]] = {}
-    for pk, model, varies, start, end in rows:
-        periods.setdefault(pk, [])
-        if start is not None:
-            periods[pk].append((VARIES if varies else model, start, end))
-    categories = [*names.items(), (VARIES, "Varies within"), (NO_DATA, "No regime recorded")]
-    years = []
-    for year in range(FIRST_YEAR, today.year + 1):
-        at = year_end(year, today)
-        tally = Counter({slug: 0 for slug, _ in categories})
-        for spans in periods.values():
-            category = next((c for c, start, end in spans if start <= at and (end is None or end > at)), NO_DATA)
-            tally[category] += 1
-        years.append(YearCounts(year, at, dict(tally)))
-    return OverTime(categories=categories, years=years)
 
 
-def over_time_chart_svg(data: OverTime) -> SafeString:  # noqa: C901 (one drawing pass, layer by layer)
-    """A stacked-area chart of ``data``: patterned bands, labelled axes, direct labels."""
-    width, height = 820, 420
-    left, right, top, bottom = 60, 200, 20, 60
-    plot_w, plot_h = width - left - right, height - top - bottom
-    years = data.years
-    total = max((y.total for y in years), default=0) or 1
-    first, last = years[0].year, years[-1].year
+def nice_step(maximum: float, ticks: int = 4) -> int:
+    """A step of 1, 2 or 5 × 10ⁿ giving at most ``ticks`` intervals up to ``maximum``."""
+    if maximum <= ticks:
+        return 1
+    magnitude = 10 ** math.floor(math.log10(maximum / ticks))
+    return next(int(m * magnitude) for m in (1, 2, 5, 10) if maximum / (m * magnitude) <= ticks)
+
+
+def year_ticks(first: int, last: int, most: int = 5) -> list[int]:
+    """Round years to label on an axis from ``first`` to ``last``, derived from the range."""
     span = max(last - first, 1)
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50) if span / s <= most)
+    ticks = [year for year in range(first, last + 1) if year % step == 0]
+    return ticks or [first]
+
+
+@dataclass
+class Panel:
+    """One small line chart: a category's countries (solid, patterned area) and all coded
+    jurisdictions (dashed) from the first year to the last, on the panel's own scale."""
+
+    slug: str
+    name: str
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_w: float
+    plot_h: float
+    area: str  # polygon points under the countries line
+    countries_line: str
+    all_line: str
+    right: float
+    base: float  # y of the x axis
+    y_ticks: list[dict]  # y, label_y, value
+    x_ticks: list[dict]  # x, value
+    end_countries: dict  # x, y, label_x, label_y, value
+    end_all: dict
+    peak: dict | None  # x, label_y, value, year of the highest countries count (when not the last)
+    first_year: int
+    last_year: int
+    fill: str
+    same: bool  # both series are equal every year (drawn once)
+    summary: str
+
+
+def over_time_panels(data: OverTime, *, width: int = 340, height: int = 190) -> list[Panel]:
+    """One panel per category with any count, geometry only (pure)."""
+    left, right, top, bottom = 34, 84, 26, 34
+    plot_w, plot_h = width - left - right, height - top - bottom
+    first, last = data.first_year, data.last_year
+    span = max(last - first, 1)
+    panels = []
 
     def x(year):
-        return left + (year - first) / span * plot_w
+        return round(left + (year - first) / span * plot_w, 1)
 
-    def y(value):
-        return top + plot_h - value / total * plot_h
-
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-labelledby="ot-title ot-desc">',
-        f'<title id="ot-title">Countries under each legal model, {first}–{last}</title>',
-        f'<desc id="ot-desc">Stacked areas: for each year, the number of countries (jurisdictions without '
-        f"a parent) under each model on 31 December ({last}: today). The numbers are in the table below.</desc>",
-        f"<defs>{pattern_defs('ot', 8)}</defs>",
-        '<g font-family="system-ui,\'DejaVu Sans\',sans-serif" font-size="13" fill="#1a1a1a">',
-    ]
-    # Gridlines and y axis.
-    step = next(s for s in (5, 10, 20, 25, 50, 100, 200, 500) if total / s <= 8)
-    for value in range(0, total + 1, step):
-        out.append(
-            f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
-            f'stroke="#c8c8c8"/><text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{value}</text>'
-        )
-    # Stacked bands, bottom to top in the categories' order.
-    base = [0] * len(years)
-    labels = []
     for slug, name in data.categories:
-        upper = [b + year.counts[slug] for b, year in zip(base, years)]
-        if any(year.counts[slug] for year in years):
-            points = [f"{x(yr.year):.1f},{y(u):.1f}" for yr, u in zip(years, upper)]
-            points += [f"{x(yr.year):.1f},{y(b):.1f}" for yr, b in reversed(list(zip(years, base)))]
-            out.append(
-                f'<polygon points="{" ".join(points)}" fill="{fill_for("ot", slug)}" '
-                f'stroke="{OUTLINE}" stroke-width="1"><title>{escape(name)}</title></polygon>'
+        countries = [year.counts[slug] for year in data.years]
+        everything = [year.all_counts.get(slug, count) for year, count in zip(data.years, countries, strict=True)]
+        if not any(everything):
+            continue
+        step = nice_step(max(everything))
+        top_value = max(step * math.ceil(max(everything) / step), 1)
+
+        def y(value, top_value=top_value):
+            return round(top + plot_h - value / top_value * plot_h, 1)
+
+        points = [(x(year.year), y(c)) for year, c in zip(data.years, countries, strict=True)]
+        all_points = [(x(year.year), y(c)) for year, c in zip(data.years, everything, strict=True)]
+        base = y(0)
+        area = " ".join(f"{px},{py}" for px, py in [(points[0][0], base), *points, (points[-1][0], base)])
+        peak_index = max(range(len(countries)), key=lambda i: (countries[i], -i))
+        peak = None
+        px, py = points[peak_index]
+        clear_of_dashes = countries == everything or abs(all_points[peak_index][1] - py) > 14
+        if countries[peak_index] and countries[peak_index] != countries[-1] and clear_of_dashes:
+            peak = {"x": px, "label_y": round(py - 5, 1), "value": countries[peak_index],
+                    "year": data.years[peak_index].year}  # fmt: skip
+        end_c, end_a = countries[-1], everything[-1]
+        label_c, label_a = y(end_c), y(end_a)
+        if abs(label_c - label_a) < 13 and end_c != end_a:  # keep the two end labels apart
+            label_a = label_c - 13 if label_a <= label_c else label_c + 13
+        panels.append(
+            Panel(
+                slug=slug,
+                name=name,
+                width=width,
+                height=height,
+                left=left,
+                top=top,
+                plot_w=plot_w,
+                plot_h=plot_h,
+                area=area,
+                countries_line=" ".join(f"{px},{py}" for px, py in points),
+                all_line=" ".join(f"{px},{py}" for px, py in all_points),
+                right=left + plot_w,
+                base=base,
+                y_ticks=[{"y": y(v), "label_y": round(y(v) + 4, 1), "value": v} for v in range(0, top_value + 1, step)],
+                x_ticks=[{"x": x(t), "value": t} for t in year_ticks(first, last)],
+                end_countries=_end(points[-1], label_c, end_c),
+                end_all=_end(all_points[-1], label_a, end_a),
+                peak=peak,
+                first_year=first,
+                last_year=last,
+                fill=fill_for("ot", slug),
+                same=countries == everything,
+                summary=f"{name}: {countries[0]} countries in {first}, {end_c} in {last}"
+                + ("" if countries == everything else f"; all coded jurisdictions {everything[0]} and {end_a}"),
             )
-            if years[-1].counts[slug]:  # bands that have ended are named in the legend and table
-                labels.append(
-                    [(y(base[-1]) + y(upper[-1])) / 2, f"{name} ({years[-1].counts[slug]})", y(upper[-1]), y(base[-1])]
-                )
-        base = upper
-    # Direct labels at the right end, nudged apart (16 units) so they never overlap,
-    # and kept inside the chart.
-    labels.sort(key=lambda item: -item[0])  # bottom first
-    previous = top + plot_h + 16
-    for label in labels:
-        label[0] = min(label[0], previous - 16)
-        previous = label[0]
-    floor = top + 4
-    for label in reversed(labels):  # top first: push back down what went above the chart
-        label[0] = max(label[0], floor)
-        floor = label[0] + 16
-    for target, text, band_top, band_bottom in labels:
-        anchor_y = min(max(target, band_top), band_bottom)
-        out.append(
-            f'<line x1="{left + plot_w}" y1="{anchor_y:.1f}" x2="{left + plot_w + 10}" y2="{target:.1f}" '
-            f'stroke="#1a1a1a"/><text x="{left + plot_w + 14}" y="{target + 4:.1f}">{escape(text)}</text>'
         )
-    # X axis.
-    out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#1a1a1a"/>')
-    for year in range(first, last + 1):
-        tick = 6 if year % 5 == 0 else 3
-        out.append(
-            f'<line x1="{x(year):.1f}" x2="{x(year):.1f}" y1="{top + plot_h}" y2="{top + plot_h + tick}" stroke="#1a1a1a"/>'
+    return panels
+
+
+def _end(point: tuple[float, float], label_y: float, value: int) -> dict:
+    return {"x": point[0], "y": point[1], "label_x": round(point[0] + 6, 1), "label_y": round(label_y + 4, 1),
+            "value": value}  # fmt: skip
+
+
+def over_time_chart_svg(data: OverTime) -> SafeString:
+    """The small multiples of ``data`` as SVG fragments (one ``<svg>`` per category)."""
+    return mark_safe(
+        render_to_string(
+            "charts/over_time.svg",
+            {"panels": over_time_panels(data), "tiles": pattern_tiles(8), "last_year": data.last_year},
         )
-        if year % 5 == 0 or year == last:
-            if year == last and last % 5 and last - (last // 5 * 5) < 3:
-                continue  # too close to the previous label
-            out.append(f'<text x="{x(year):.1f}" y="{top + plot_h + 20}" text-anchor="middle">{year}</text>')
-    out.append(
-        f'<text x="{left + plot_w / 2}" y="{height - 12}" text-anchor="middle" font-weight="600">'
-        f"Year (law on 31 December; {last}: today)</text>"
     )
-    out.append(
-        f'<text transform="translate(16 {top + plot_h / 2}) rotate(-90)" text-anchor="middle" '
-        f'font-weight="600">Countries</text>'
-    )
-    out.append("</g></svg>")
-    return mark_safe("".join(out))  # noqa: S308 (every value in the markup is escaped where it is built)
 
 
-# --- One jurisdiction's regime band ----------------------------------------------------
+# --- One jurisdiction's regime band ---------------------------------------------------------
 
 
-def regime_band_svg(periods, *, today: datetime.date | None = None) -> SafeString:  # noqa: C901 (one drawing pass, period by period)
-    """A horizontal band of published regime periods from 1990 to today, each labelled in text.
+@dataclass
+class BandSpan:
+    x: float  # percent
+    width: float
+    slug: str
+    fill: str
+    label: str
+    text_y: int
+    origin: float
+    swatch_x: int
+    text_x: int
+    anchor: str
 
-    Positions are percentages, so the band fills any width and its text stays readable:
-    one label line per period under the band, starting where the period starts.
-    """
+
+def regime_band(periods, *, today: datetime.date | None = None) -> dict:
+    """Geometry of a band of published regime periods from 1990 to today (pure): positions in
+    percent, so the band fills any width, and one label line per period under it."""
     today = today or timezone.localdate()
     start, end = COVERAGE_START, today
     days = (end - start).days or 1
-    spans = []
-    for period in periods:
-        if not period.is_published:
-            continue
-        first = max(period.start_date, start)
-        last = min(period.end_date or end, end)
-        if last <= first:
-            continue
-        if period.varies_within:
-            slug, name = VARIES, "Varies within"
-        else:
-            slug, name = period.legal_model.slug, period.legal_model.name
-        spans.append((first, last, slug, name, period))
-    spans.sort(key=lambda span: span[0])
 
     def pct(date):
-        return (date - start).days / days * 100
+        return round((date - start).days / days * 100, 2)
 
+    spans = []
+    for period in sorted((p for p in periods if p.is_published), key=lambda p: p.start_date):
+        first, last = max(period.start_date, start), min(period.end_date or end, end)
+        if last <= first:
+            continue
+        slug, name = (
+            (VARIES, VARIES_NAME) if period.varies_within else (period.legal_model.slug, period.legal_model.name)
+        )
+        spans.append((first, last, slug, _band_label(first, last, name, period, today)))
     bar_top, bar_height, line = 22, 26, 20
-    height = bar_top + bar_height + 8 + line * max(len(spans), 1) + 4
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="band" width="100%" height="{height}" '
-        f'role="img" aria-labelledby="band-title">',
-        '<title id="band-title">Regime periods from 1990 to today: '
-        + escape("; ".join(_band_label(*span[:2], span[3], span[4], today) for span in spans) or "none recorded")
-        + "</title>",
-        f"<defs>{pattern_defs('band', 8)}</defs>",
-        '<g font-family="system-ui,\'DejaVu Sans\',sans-serif" font-size="13" fill="#1a1a1a">',
-    ]
-    for year in (1990, 2000, 2010, 2020):
-        anchor = "start" if year == 1990 else "middle"
-        out.append(
-            f'<text x="{pct(datetime.date(year, 1, 1)):.2f}%" y="14" text-anchor="{anchor}">{year}</text>'
-            f'<line x1="{pct(datetime.date(year, 1, 1)):.2f}%" x2="{pct(datetime.date(year, 1, 1)):.2f}%" '
-            f'y1="17" y2="{bar_top}" stroke="#1a1a1a"/>'
-        )
-    out.append('<text x="100%" y="14" text-anchor="end">Today</text>')
-    out.append(f'<rect x="0" y="{bar_top}" width="100%" height="{bar_height}" fill="{NO_DATA_FILL}"/>')
-    for index, (first, last, slug, name, period) in enumerate(spans):
+    out = []
+    for index, (first, last, slug, label) in enumerate(spans):
         x0, x1 = pct(first), pct(last)
-        label = _band_label(first, last, name, period, today)
-        out.append(
-            f'<rect x="{x0:.2f}%" y="{bar_top}" width="{x1 - x0:.2f}%" height="{bar_height}" '
-            f'fill="{fill_for("band", slug)}" stroke="{OUTLINE}"><title>{escape(label)}</title></rect>'
-        )
-        # The label row: a swatch of the segment's pattern, then its name and years, under the
-        # segment's start when that is near the left, ending under its end when that is near
-        # the right, else from the left edge (so no label runs off a phone's screen).
-        text_y = bar_top + bar_height + 8 + line * index + 13
+        # The label row: under the segment's start when that is near the left, ending under its
+        # end when that is near the right, else from the left edge (never off a phone's screen).
         if x0 < 25:
             origin, swatch_x, text_x, anchor = x0, 0, 17, "start"
         elif x1 > 75:
             origin, swatch_x, text_x, anchor = x1, -13, -17, "end"
         else:
             origin, swatch_x, text_x, anchor = 0, 0, 17, "start"
-        out.append(
-            f'<svg x="{origin:.2f}%" overflow="visible">'
-            f'<rect x="{swatch_x}" y="{text_y - 11}" width="13" height="13" fill="{fill_for("band", slug)}" '
-            f'stroke="{OUTLINE}"/><text x="{text_x}" y="{text_y}" text-anchor="{anchor}">{escape(label)}</text></svg>'
-        )
-    if not spans:
-        out.append(f'<text x="0" y="{bar_top + bar_height + 21}">No regime recorded</text>')
-    out.append(f'<rect x="0" y="{bar_top}" width="100%" height="{bar_height}" fill="none" stroke="{OUTLINE}"/>')
-    out.append("</g></svg>")
-    return mark_safe("".join(out))  # noqa: S308 (every value in the markup is escaped where it is built)
+        text_y = bar_top + bar_height + 8 + line * index + 13
+        out.append(BandSpan(x0, round(x1 - x0, 2), slug, fill_for("band", slug), label, text_y, origin, swatch_x,
+                            text_x, anchor))  # fmt: skip
+    ticks = [(pct(datetime.date(year, 1, 1)), year) for year in year_ticks(start.year, end.year - 1, most=4)]
+    return {
+        "spans": out,
+        "ticks": [(x, year, "start" if x < 3 else "middle") for x, year in ticks if x < 92],
+        "bar_top": bar_top,
+        "bar_height": bar_height,
+        "bar_bottom": bar_top + bar_height,
+        "height": bar_top + bar_height + 8 + line * max(len(out), 1) + 4,
+        "title": "Regime periods from 1990 to today: " + ("; ".join(s.label for s in out) or "none recorded"),
+        "empty_y": bar_top + bar_height + 21,
+        "none_fill": palette()["none"],
+        "tiles": pattern_tiles(8),
+    }
+
+
+def regime_band_svg(periods, *, today: datetime.date | None = None) -> SafeString:
+    return mark_safe(render_to_string("charts/regime_band.svg", regime_band(periods, today=today)).strip())
 
 
 def _band_label(first, last, name, period, today) -> str:

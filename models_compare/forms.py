@@ -10,9 +10,23 @@ from django.http import QueryDict
 from jurisdictions.models import Jurisdiction
 
 from .as_of import AsOfForm
+from .charts import FOCUS_VIEWS
 from .selectors import ComparisonItem
 
 MIN_ITEMS, MAX_ITEMS = 2, 4
+
+
+class MapFocusForm(forms.Form):
+    """``?focus=europe``: draw a region of the world map, larger (absent: the world)."""
+
+    focus = forms.ChoiceField(
+        label="Map region",
+        choices=[(name, name) for name in FOCUS_VIEWS],
+        required=False,
+        error_messages={"invalid_choice": "Choose a map region: " + ", ".join(FOCUS_VIEWS) + "."},
+    )
+
+
 TOKEN = re.compile(r"^(?P<slug>[-a-z0-9]{1,150})(?:@(?P<date>.+))?$")
 
 

@@ -16,15 +16,16 @@ from django.views import View
 
 from jurisdictions import selectors as jurisdiction_selectors
 from jurisdictions import spreadsheet
+from jurisdictions.counts import counts_of_rows, model_counts, model_names, regime_rows
 from jurisdictions.models import DatePrecision, Jurisdiction, LegalModel, PolicyEvent, RegimePeriod
 from jurisdictions.vocabulary import LegalModelSlug
 
 from . import citation
-from .as_of import AsOfForm, AsOfMixin
-from .charts import models_over_time, over_time_chart_svg, world_map
+from .as_of import AsOfForm, AsOfMixin, render_bad_request
+from .charts import has_unit_map, models_over_time, over_time_chart_svg, unit_map, world_map
 from .filters import JurisdictionFilterSet, PolicyEventFilterSet
-from .forms import CompareForm
-from .selectors import build_comparison, model_counts
+from .forms import CompareForm, MapFocusForm
+from .selectors import build_comparison
 
 PAGE_SIZE = 50
 
@@ -34,24 +35,40 @@ def _page(request, object_list, per_page=PAGE_SIZE):
     return Paginator(object_list, per_page).get_page(request.GET.get("page"))
 
 
-class HomeView(AsOfMixin, View):
+class MapFocusMixin(AsOfMixin):
+    """Validates ``?focus=`` (the map's region: europe, oceania, ...) after ``?as_of=``: a 400
+    page on bad input, else ``self.focus`` ('world' when absent)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.focus_form = MapFocusForm(request.GET)
+        if not self.focus_form.is_valid():
+            return render_bad_request(request, [self.focus_form])
+        self.focus = self.focus_form.cleaned_data["focus"] or "world"
+        return super().dispatch(request, *args, **kwargs)
+
+
+class HomeView(MapFocusMixin, View):
+    """The map, the counts and the latest events, all as of one date (``?as_of=``)."""
+
     def get(self, request):
         as_of_form, as_of = self.as_of_form, self.as_of
-        countries = Jurisdiction.public.roots().with_regime(as_of=as_of)
+        explicit = bool(as_of_form.cleaned_data["as_of"])
+        models = model_names()
+        rows = regime_rows(as_of=as_of)
         latest_events = PolicyEvent.objects.public().up_to(as_of).select_related("jurisdiction").newest_first()[:8]
-        counts = model_counts(countries)
-        # The counts already list the five models in order: the map's legend reuses them.
-        names = {count.slug: count.name for count in counts if count.slug in LegalModelSlug.values}
         return render(
             request,
             "models_compare/home.html",
             {
                 "as_of": as_of,
                 "as_of_form": as_of_form,
-                "counts": counts,
+                "explicit_date": explicit,
+                "counts": counts_of_rows(rows, models),
                 "latest_events": latest_events,
                 "upcoming": jurisdiction_selectors.upcoming(),
-                "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"]), model_names=names),
+                "map": world_map(
+                    as_of=as_of, explicit_date=explicit, model_names=dict(models), rows=rows, view=self.focus
+                ),
             },
         )
 
@@ -113,22 +130,25 @@ class CompareView(View):
 class ModelListView(AsOfMixin, View):
     def get(self, request):
         as_of_form, as_of = self.as_of_form, self.as_of
-        counts = {c.slug: c.count for c in model_counts(Jurisdiction.public.with_regime(as_of=as_of))}
         models = list(LegalModel.objects.all())
+        counts = model_counts(Jurisdiction.public.with_regime(as_of=as_of), models=[(m.slug, m.name) for m in models])
+        by_slug = {count.slug: count for count in counts}
         for model in models:
-            model.jurisdiction_count = counts.get(model.slug, 0)
+            model.counts = by_slug[model.slug]
+            model.jurisdiction_count = by_slug[model.slug].jurisdictions
         return render(
             request,
             "models_compare/models.html",
             {
                 "models": models,
+                "counts": counts,
                 "as_of": as_of,
                 "as_of_form": as_of_form,
             },
         )
 
 
-class ModelDetailView(AsOfMixin, View):
+class ModelDetailView(MapFocusMixin, View):
     def get(self, request, slug):
         # All five models in one query: this one, the others, and the map's legend.
         models = list(LegalModel.objects.all())
@@ -156,13 +176,14 @@ class ModelDetailView(AsOfMixin, View):
                     as_of=as_of,
                     explicit_date=bool(as_of_form.cleaned_data["as_of"]),
                     model_names={m.slug: m.name for m in models},
+                    view=self.focus,
                 ),
             },
         )
 
 
-class MapFragmentView(AsOfMixin, View):
-    """Just the live part of the map (SVG, legend, list) for a date: what static/js/map.js swaps in."""
+class MapFragmentView(MapFocusMixin, View):
+    """Just the live part of the map (SVG, legend, list) for a date and focus."""
 
     def get(self, request):
         as_of_form, as_of = self.as_of_form, self.as_of
@@ -170,7 +191,7 @@ class MapFragmentView(AsOfMixin, View):
             request,
             "components/world_map.html#live",
             {
-                "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"])),
+                "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"]), view=self.focus),
             },
         )
 
@@ -179,12 +200,18 @@ class MapSvgView(View):
     """The map as a standalone image (image/svg+xml) with its own legend and credit."""
 
     def get(self, request):
-        as_of_form = AsOfForm(request.GET)
-        if not as_of_form.is_valid():
-            errors = "; ".join(str(error) for error in as_of_form.errors.get("as_of", []))
-            return HttpResponse(f"Invalid as_of: {errors}\n", status=400, content_type="text/plain; charset=utf-8")
+        as_of_form, focus_form = AsOfForm(request.GET), MapFocusForm(request.GET)
+        for form in (as_of_form, focus_form):
+            if not form.is_valid():
+                errors = "; ".join(f"{name}: {'; '.join(messages)}" for name, messages in form.errors.items())
+                return HttpResponse(f"Invalid {errors}\n", status=400, content_type="text/plain; charset=utf-8")
         as_of = as_of_form.date()
-        world = world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"]), standalone=True)
+        world = world_map(
+            as_of=as_of,
+            explicit_date=bool(as_of_form.cleaned_data["as_of"]),
+            standalone=True,
+            view=focus_form.cleaned_data["focus"] or "world",
+        )
         response = HttpResponse(
             '<?xml version="1.0" encoding="utf-8"?>\n' + world.svg, content_type="image/svg+xml; charset=utf-8"
         )
@@ -211,9 +238,19 @@ class ModelsOverTimeCsvView(View):
         data = models_over_time()
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         writer = spreadsheet.writer(response)
-        writer.writerow(["year", "as_of", *(slug for slug, _ in data.categories), "total"])
-        for year, counts in data.rows():
-            writer.writerow([year.year, year.as_of.isoformat(), *counts, year.total])
+        # Countries per category, then all coded jurisdictions (units included) per category.
+        writer.writerow(
+            [
+                "year",
+                "as_of",
+                *(slug for slug, _ in data.categories),
+                "total",
+                *(f"all_{slug}" for slug, _ in data.categories),
+                "all_total",
+            ]
+        )
+        for (year, counts), (_, all_counts) in zip(data.rows(), data.all_rows(), strict=True):
+            writer.writerow([year.year, year.as_of.isoformat(), *counts, year.total, *all_counts, year.all_total])
         response["Content-Disposition"] = 'attachment; filename="sex-work-law-atlas-models-over-time.csv"'
         return response
 
@@ -326,14 +363,24 @@ class JurisdictionDetailView(AsOfMixin, View):
         # Staff may preview drafts (?preview=1); everyone else sees published records only.
         staff = is_signed_in_staff(request)
         preview = staff and request.GET.get("preview") == "1"
+        explicit = bool(as_of_form.cleaned_data["as_of"])
         page = jurisdiction_selectors.jurisdiction_page(
-            slug=slug, as_of=as_of_form.date(), preview=preview, explicit_date=bool(as_of_form.cleaned_data["as_of"])
+            slug=slug, as_of=as_of_form.date(), preview=preview, explicit_date=explicit
         )
         cite = citation.jurisdiction_citation(request, jurisdiction=page.jurisdiction, as_of=page.as_of)
+        # A country (or state) whose units are coded gets a map of its units (one more query).
+        units = None
+        if page.children and has_unit_map(page.jurisdiction.iso_code) and not preview:
+            units = unit_map(
+                code=page.jurisdiction.iso_code,
+                as_of=page.as_of,
+                explicit_date=explicit,
+                rows=regime_rows(as_of=page.as_of),
+            )
         return render(
             request,
             "jurisdictions/detail.html",
-            {"page": page, "as_of_form": as_of_form, "citation": cite, "offer_preview": staff},
+            {"page": page, "as_of_form": as_of_form, "citation": cite, "offer_preview": staff, "unit_map": units},
         )
 
 

@@ -1,8 +1,10 @@
-// Year slider for the world map: progressive enhancement only. Without JavaScript the year
-// links do the same job (each sets ?as_of=YYYY-12-31; the current year shows today).
-// With it, the slider fetches the map for the chosen year from /map/?as_of=... (an HTML
-// fragment with the SVG, legend and list), swaps it in, and keeps the page's URL in step
-// with history.replaceState, so the address always holds what is shown.
+// Year slider for the map: progressive enhancement only. Without JavaScript the year links do
+// the same job (each sets ?as_of=YYYY-12-31, keeping the rest of the query string; the current
+// year shows today) and reload the page.
+// With it, the slider fetches this same page for the chosen year and swaps in every part of it
+// that depends on the date (each marked data-live: the map, the counts, the latest events, the
+// date field, lists), so the page never mixes two dates; history.replaceState keeps the address
+// in step, so the URL always holds what is shown.
 (function () {
   "use strict";
   var section = document.getElementById("world-map");
@@ -10,7 +12,7 @@
   var slider = section.querySelector("#map-year");
   var output = section.querySelector("#map-year-value");
   var status = section.querySelector(".map-status");
-  var fragmentUrl = section.getAttribute("data-fragment-url");
+  if (!slider) return;
   var thisYear = Number(slider.max);
   var pending = null;
   var latest = 0;
@@ -22,6 +24,7 @@
   function pageUrl(asOf) {
     var url = new URL(window.location.href);
     if (asOf) url.searchParams.set("as_of", asOf); else url.searchParams.delete("as_of");
+    url.hash = "";
     return url;
   }
 
@@ -35,9 +38,9 @@
   function show(year) {
     var asOf = asOfFor(year);
     var request = ++latest;
-    var url = fragmentUrl + (asOf ? "?as_of=" + asOf : "");
+    var url = pageUrl(asOf);
     section.setAttribute("aria-busy", "true");
-    fetch(url, { headers: { "Accept": "text/html" } })
+    fetch(url.toString(), { headers: { "Accept": "text/html" } })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.text();
@@ -45,19 +48,27 @@
       .then(function (html) {
         if (request !== latest) return; // a later year was chosen meanwhile
         var doc = new DOMParser().parseFromString(html, "text/html");
-        var fresh = doc.querySelector(".map-live");
-        var current = section.querySelector(".map-live");
-        if (!fresh || !current) throw new Error("no map in the response");
-        current.replaceWith(document.importNode(fresh, true));
+        var parts = document.querySelectorAll("[data-live]");
+        if (!parts.length) throw new Error("nothing to update");
+        parts.forEach(function (current) {
+          var fresh = doc.querySelector('[data-live="' + current.getAttribute("data-live") + '"]');
+          if (!fresh) throw new Error("the page changed shape");
+          current.replaceWith(document.importNode(fresh, true));
+        });
+        // Links that carry the query string (year links, map regions) follow the new date.
+        var freshLinks = doc.querySelectorAll(".map-years a, .map-focus a");
+        document.querySelectorAll(".map-years a, .map-focus a").forEach(function (link, index) {
+          if (freshLinks[index]) link.setAttribute("href", freshLinks[index].getAttribute("href"));
+        });
+        document.title = doc.title;
         markYear(year);
-        history.replaceState(null, "", pageUrl(asOf));
-        var caption = section.querySelector(".map-caption strong");
-        status.textContent = "Map updated: " + (caption ? caption.textContent : year) + ".";
+        history.replaceState(null, "", url);
+        var caption = document.querySelector(".map-caption strong");
+        status.textContent = "Page updated: the law on " + (caption ? caption.textContent : year) + ".";
       })
       .catch(function () {
         if (request !== latest) return;
-        // Fall back to the plain link for that year.
-        window.location.href = pageUrl(asOf).toString();
+        window.location.href = url.toString(); // fall back to the plain link for that year
       })
       .finally(function () {
         if (request === latest) section.removeAttribute("aria-busy");
