@@ -2,32 +2,39 @@
 every page that counts jurisdictions per model gives the same numbers at every date."""
 
 import datetime
+import json
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from jurisdictions.dataset import read_dataset
 from jurisdictions.services import load_dataset
 from models_compare.charts import models_over_time
+from tests.shared_data import shared_per_module
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SVG = "{http://www.w3.org/2000/svg}"
 DATES = ["2000-12-31", None]  # 2000, and today
 
 
-@pytest.fixture(scope="module")
-def curated(django_db_setup, django_db_blocker):
+def load_curated_dataset():
     """The whole curated dataset, loaded once for this module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_dataset(read_dataset(settings.ATLAS_FIXTURES_DIR))
-        yield
-        transaction.set_rollback(True)
+    load_dataset(read_dataset(settings.ATLAS_FIXTURES_DIR))
+
+
+curated = shared_per_module(load_curated_dataset)
+
+
+def export(client, as_of) -> dict:
+    """The JSON export for a date (streamed)."""
+    response = client.get(reverse("models_compare:export_json"), params(as_of))
+    assert response.status_code == 200
+    return json.loads(b"".join(response.streaming_content))
 
 
 def params(as_of):
@@ -64,7 +71,7 @@ def map_links(svg: ET.Element) -> dict[str, ET.Element]:
 
 @pytest.mark.parametrize("as_of", DATES)
 def test_every_row_the_map_should_draw_has_a_link_in_the_map(client, curated, as_of):
-    rows = client.get(reverse("models_compare:export_json"), params(as_of)).json()["results"]
+    rows = export(client, as_of)["results"]
     response = client.get(reverse("models_compare:map_svg"), params(as_of))
     links = map_links(ET.fromstring(response.content))
     expected = drawn_rows(rows)
@@ -137,7 +144,7 @@ def test_home_legend_counts_table_models_page_browse_and_chart_agree(client, cur
 
 
 def browse_total(client, as_of):
-    return client.get(reverse("models_compare:export_json"), params(as_of)).json()["count"]
+    return len(export(client, as_of)["results"])
 
 
 def test_browse_lists_what_the_home_table_links_to(client, curated):
