@@ -19,9 +19,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, FilteredRelation, Q, QuerySet
 
+from .in_force import in_force_on
 from .models import Jurisdiction, LegalModel
 from .querysets import published_q
 from .vocabulary import VARIES
@@ -154,13 +156,20 @@ def counts_of_rows(rows: Iterable[RegimeRow], models: list[tuple[str, str]]) -> 
     return tally(((row.category, row.is_country, 1) for row in rows), models)
 
 
+class Span(NamedTuple):
+    """A loaded period, reduced to what counting needs."""
+
+    category: str
+    start_date: datetime.date
+    end_date: datetime.date | None
+
+
 def counts_over_time(*, dates: list[datetime.date], models: list[tuple[str, str]]) -> list[list[ModelCount]]:
     """Counts per category on each date, in one query whatever the data or the number of dates.
 
     The query fetches every published jurisdiction with its published periods (a LEFT JOIN,
     so a jurisdiction without any period counts as 'no regime recorded'); the dates are
-    counted in Python with the same rule as ``with_regime``: a period is in force from its
-    start (inclusive) to its end (exclusive).
+    counted in Python with ``in_force_on``, the rule ``with_regime`` asks the database.
     """
     rows = Jurisdiction.public.annotate(
         period=FilteredRelation("regime_periods", condition=published_q("regime_periods__"))
@@ -172,16 +181,16 @@ def counts_over_time(*, dates: list[datetime.date], models: list[tuple[str, str]
         "period__start_date",
         "period__end_date",
     )
-    jurisdictions: dict[int, tuple[bool, list[tuple[str, datetime.date, datetime.date | None]]]] = {}
+    jurisdictions: dict[int, tuple[bool, list[Span]]] = {}
     for pk, parent_id, model, varies, start, end in rows:
         _, spans = jurisdictions.setdefault(pk, (parent_id is None, []))
         if start is not None:
-            spans.append((category(model, varies), start, end))
+            spans.append(Span(category(model, varies), start, end))
     result = []
     for at in dates:
         entries = []
         for is_country, spans in jurisdictions.values():
-            found = next((c for c, start, end in spans if start <= at and (end is None or end > at)), NO_REGIME)
+            found = next((span.category for span in spans if in_force_on(span, at)), NO_REGIME)
             entries.append((found, is_country, 1))
         result.append(tally(entries, models))
     return result
