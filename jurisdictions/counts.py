@@ -108,6 +108,7 @@ class RegimeRow:
     since: datetime.date | None
     began_earlier: bool
     confidence: str | None
+    since_precision: str = "day"
 
     @property
     def category(self) -> str:
@@ -131,6 +132,7 @@ def regime_rows(*, as_of: datetime.date) -> list[RegimeRow]:
             "regime_since",
             "regime_began_earlier",
             "regime_confidence",
+            "regime_since_precision",
         )
     )
     return [
@@ -146,8 +148,22 @@ def regime_rows(*, as_of: datetime.date) -> list[RegimeRow]:
             since=since,
             began_earlier=bool(earlier),
             confidence=confidence,
+            since_precision=precision or "day",
         )
-        for slug, name, iso_code, parent_code, parent_name, parent_id, model, varies, since, earlier, confidence in rows
+        for (
+            slug,
+            name,
+            iso_code,
+            parent_code,
+            parent_name,
+            parent_id,
+            model,
+            varies,
+            since,
+            earlier,
+            confidence,
+            precision,
+        ) in rows
     ]
 
 

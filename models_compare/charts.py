@@ -49,6 +49,7 @@ from jurisdictions.vocabulary import VARIES, LegalModelSlug
 
 from .as_of import COVERAGE_START
 from .geography import MapView, map_view, map_views
+from .templatetags.atlas import at_precision
 
 NO_DATA = NO_REGIME
 FIRST_YEAR = COVERAGE_START.year
@@ -126,6 +127,7 @@ class MapArea:
     since: datetime.date | None = None
     before_start: bool = False
     low_confidence: bool = False
+    since_precision: str = "day"
     path: str = ""
     dot: tuple[int, int] | None = None
     fill: str = ""
@@ -206,7 +208,7 @@ def _label(row: RegimeRow, names: dict[str, str], *, unit: bool) -> str:
     if row.varies:
         text = f"{place} — varies within: each state or unit is coded on its own"
     elif row.model:
-        when = "since before 1990" if row.began_earlier else f"since {long_date(row.since)}"
+        when = "since before 1990" if row.began_earlier else f"since {at_precision(row.since, row.since_precision)}"
         text = f"{place} — {names.get(row.model, row.model)} {when}"
     else:
         text = f"{place} — no data: no regime recorded on this date"
@@ -238,8 +240,9 @@ def build_areas(
         low = row.confidence == "low" and row.category not in (NO_DATA, VARIES)
         return MapArea(
             shape.code, row.name, row.category, _label(row, names, unit=bool(unit_of)),
-            f"{url_prefix}{row.slug}/{suffix}", row.since, row.began_earlier, low, shape.path, shape.dot,
-            fill_for(prefix, row.category, low), unit_of, row.slug,
+            f"{url_prefix}{row.slug}/{suffix}", since=row.since, before_start=row.began_earlier,
+            low_confidence=low, since_precision=row.since_precision, path=shape.path, dot=shape.dot,
+            fill=fill_for(prefix, row.category, low), unit_of=unit_of, slug=row.slug,
         )  # fmt: skip
 
     countries = [area(shape, by_code.get(shape.code) if shape.code else None) for shape in view.shapes]
@@ -260,7 +263,8 @@ def build_areas(
         units.append(area(shape, row, parent.name if parent else shape.parent))
     not_drawn = [
         MapArea(row.iso_code, row.name, row.category, _label(row, names, unit=not row.is_country),
-                f"{url_prefix}{row.slug}/{suffix}", row.since, row.began_earlier, slug=row.slug)
+                f"{url_prefix}{row.slug}/{suffix}", since=row.since, before_start=row.began_earlier,
+                since_precision=row.since_precision, slug=row.slug)
         for row in rows if row.slug not in drawn
     ]  # fmt: skip
     return countries, units, not_drawn
@@ -275,7 +279,15 @@ def build_legend(counts: list[ModelCount], areas: list[MapArea], rows: list[Regi
         legend[row.category].areas.append(
             drawn.get(row.slug)
             or MapArea(
-                row.iso_code, row.name, row.category, row.name, "", row.since, row.began_earlier, slug=row.slug
+                row.iso_code,
+                row.name,
+                row.category,
+                row.name,
+                "",
+                since=row.since,
+                before_start=row.began_earlier,
+                since_precision=row.since_precision,
+                slug=row.slug,
             )  # fmt: skip
         )
     return list(legend.values())
