@@ -33,7 +33,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from jurisdictions.counts import (
     NO_REGIME,
@@ -288,7 +288,7 @@ def build_legend(counts: list[ModelCount], areas: list[MapArea], rows: list[Regi
                 before_start=row.began_earlier,
                 since_precision=row.since_precision,
                 slug=row.slug,
-            )  # fmt: skip
+            )
         )
     return list(legend.values())
 
@@ -382,7 +382,7 @@ def world_map(
         explicit_date=explicit_date,
         legend=legend,
         years=year_links(as_of=as_of, explicit_date=explicit_date),
-        svg=mark_safe(svg),  # rendered by a template with auto-escaping
+        svg=svg,
         standalone=standalone,
         view=view,
         title=geometry.title,
@@ -426,7 +426,7 @@ def render_map_svg(
     id_prefix: str = "wm",
     uncoded: int = 0,
     low_confidence: int = 0,
-) -> str:
+) -> SafeString:
     """The map as an SVG fragment (standalone: with its own legend and credit)."""
     # Below the map of a standalone SVG: its legend, caption and credit (pages print them in HTML).
     legend_height = 150 if standalone else 0
@@ -456,7 +456,7 @@ def render_map_svg(
             "caption": f"Sex Work Law Atlas: the law on {long_date(as_of)}",
             "credit": view.credit,
         },
-    ).strip()
+    )
 
 
 # --- Models over time ---------------------------------------------------------------------
@@ -520,7 +520,7 @@ def models_over_time(*, today: datetime.date | None = None) -> OverTime:
 
 
 def nice_step(maximum: float, ticks: int = 4) -> int:
-    """A step of 1, 2 or 5 × 10ⁿ giving at most ``ticks`` intervals up to ``maximum``."""
+    """A step of 1, 2 or 5 times a power of ten giving at most ``ticks`` intervals up to ``maximum``."""
     if maximum <= ticks:
         return 1
     magnitude = 10 ** math.floor(math.log10(maximum / ticks))
@@ -640,11 +640,9 @@ def _end(point: tuple[float, float], label_y: float, value: int) -> dict:
 
 def over_time_chart_svg(data: OverTime) -> SafeString:
     """The small multiples of ``data`` as SVG fragments (one ``<svg>`` per category)."""
-    return mark_safe(
-        render_to_string(
-            "charts/over_time.svg",
-            {"panels": over_time_panels(data), "tiles": pattern_tiles(8), "last_year": data.last_year},
-        )
+    return render_to_string(
+        "charts/over_time.svg",
+        {"panels": over_time_panels(data), "tiles": pattern_tiles(8), "last_year": data.last_year},
     )
 
 
@@ -715,7 +713,7 @@ def regime_band(periods, *, today: datetime.date | None = None) -> dict:
 
 
 def regime_band_svg(periods, *, today: datetime.date | None = None) -> SafeString:
-    return mark_safe(render_to_string("charts/regime_band.svg", regime_band(periods, today=today)).strip())
+    return render_to_string("charts/regime_band.svg", regime_band(periods, today=today))
 
 
 def _band_label(first, last, name, period, today) -> str:

@@ -470,7 +470,7 @@ def parse_geometry(text: str) -> dict[str, MapView]:
 @functools.cache
 def map_views() -> dict[str, MapView]:
     """Every view of the committed geometry file, read once per process."""
-    from django.conf import settings  # noqa: PLC0415  (the build functions above need no Django)
+    from django.conf import settings  # the build functions above need no Django
 
     path = Path(settings.BASE_DIR) / GEOMETRY_FILE
     try:
