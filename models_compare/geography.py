@@ -344,8 +344,9 @@ class _Projector:
             ]
         return self._canvas_arcs[source]
 
-    def rings(self, feature: Feature) -> tuple[list[list[tuple[int, int]]], list[tuple[float, float]]]:
-        """The feature's outer and inner rings on the canvas, plus all its outer points (for dots)."""
+    def rings(self, feature: Feature) -> tuple[list[tuple[int, list[tuple[int, int]]]], list[list[tuple[int, int]]]]:
+        """The feature's rings on the canvas as (position in its polygon, points): position 0 is an
+        outer ring, others are holes; and the outer rings alone (for dots)."""
         raw, arcs = self.raw[feature.source], self.canvas_arcs(feature.source)
         out, outer_points = [], []
         clip = None

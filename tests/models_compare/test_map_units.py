@@ -40,12 +40,22 @@ def federation(db, sweden):
 
 
 def links(svg: ET.Element) -> dict[str, ET.Element]:
-    return {a.get("href").split("?")[0]: a for a in svg.iter(f"{SVG}a")}
+    return {a.get("href", "").split("?")[0]: a for a in svg.iter(f"{SVG}a")}
+
+
+def inline_map(html: str) -> ET.Element:
+    """The first map drawn inline in a page."""
+    found = re.search(r'<svg xmlns="http://www.w3.org/2000/svg" class="wm".*?</svg>', html, re.S)
+    assert found is not None
+    return ET.fromstring(found[0])
 
 
 def shape_of(link: ET.Element) -> ET.Element:
     shape = link.find(f"{SVG}path")
-    return shape if shape is not None else link.find(f"{SVG}circle")
+    if shape is None:
+        shape = link.find(f"{SVG}circle")
+    assert shape is not None
+    return shape
 
 
 def get_svg(client, **params) -> ET.Element:
@@ -57,11 +67,15 @@ def get_svg(client, **params) -> ET.Element:
 class TestUnits:
     def test_units_of_a_varies_country_are_drawn_with_their_own_model(self, client, federation):
         drawn = links(get_svg(client))
-        assert shape_of(drawn["/jurisdictions/maine/"]).get("fill") == "url(#wm-nordic-low)"
-        assert drawn["/jurisdictions/maine/"].get("aria-label").startswith("Maine (United States) — Nordic model since")
+        assert shape_of(drawn["/jurisdictions/maine/"]).get("fill", "") == "url(#wm-nordic-low)"
+        assert (
+            drawn["/jurisdictions/maine/"]
+            .get("aria-label", "")
+            .startswith("Maine (United States) — Nordic model since")
+        )
         # Nevada varies: its counties are drawn over it, each with its own model.
-        assert shape_of(drawn["/jurisdictions/storey-county/"]).get("fill") == "url(#wm-legalization)"
-        assert shape_of(drawn["/jurisdictions/clark-county/"]).get("fill") == "url(#wm-criminalization)"
+        assert shape_of(drawn["/jurisdictions/storey-county/"]).get("fill", "") == "url(#wm-legalization)"
+        assert shape_of(drawn["/jurisdictions/clark-county/"]).get("fill", "") == "url(#wm-criminalization)"
         assert "/jurisdictions/nevada/" in drawn and "/jurisdictions/united-states/" in drawn
 
     def test_units_of_a_country_coded_once_are_not_drawn(self, client, federation):
@@ -70,8 +84,9 @@ class TestUnits:
 
     def test_a_state_without_a_record_is_grey_and_named(self, client, federation):
         units = get_svg(client).find(f".//{SVG}g[@class='wm-units']")
+        assert units is not None
         texas = next(g for g in units if g.get("aria-label", "").startswith("Texas"))
-        assert texas.get("role") == "img" and texas.get("aria-label") == "Texas (United States) — no data"
+        assert texas.get("role") == "img" and texas.get("aria-label", "") == "Texas (United States) — no data"
 
     def test_the_low_confidence_legend_and_label(self, client, federation):
         world = client.get(reverse("models_compare:home")).context["map"]
@@ -81,7 +96,7 @@ class TestUnits:
 
     def test_the_united_states_page_has_a_map_of_its_units(self, client, federation):
         html = client.get(reverse("jurisdictions:detail", kwargs={"slug": "united-states"})).content.decode()
-        svg = ET.fromstring(re.search(r'<svg xmlns="http://www.w3.org/2000/svg" class="wm".*?</svg>', html, re.S)[0])
+        svg = inline_map(html)
         drawn = links(svg)
         assert {"/jurisdictions/nevada/", "/jurisdictions/maine/", "/jurisdictions/storey-county/"} <= set(drawn)
         assert "/jurisdictions/united-states/" not in drawn  # the country's own map shows its units only

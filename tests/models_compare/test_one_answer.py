@@ -57,15 +57,19 @@ def drawn_rows(rows: list[dict]) -> list[dict]:
 
 def shape_of(link: ET.Element) -> ET.Element:
     shape = link.find(f"{SVG}path")
-    return shape if shape is not None else link.find(f"{SVG}circle")
+    if shape is None:
+        shape = link.find(f"{SVG}circle")
+    assert shape is not None
+    return shape
 
 
 def map_links(svg: ET.Element) -> dict[str, ET.Element]:
     """Every link of a map, by the jurisdiction slug it points to."""
     links = {}
     for link in svg.iter(f"{SVG}a"):
-        slug = re.match(r"^/jurisdictions/([-a-z0-9]+)/", link.get("href")).group(1)
-        links[slug] = link
+        found = re.match(r"^/jurisdictions/([-a-z0-9]+)/", link.get("href", ""))
+        assert found is not None
+        links[found[1]] = link
     return links
 
 
@@ -79,10 +83,10 @@ def test_every_row_the_map_should_draw_has_a_link_in_the_map(client, curated, as
     missing = [row["slug"] for row in expected if row["slug"] not in links]
     assert missing == []
     for row in expected:
-        name = links[row["slug"]].get("aria-label")
+        name = links[row["slug"]].get("aria-label", "")
         assert name.startswith(row["name"]), (row["slug"], name)
         if row["legal_model"] not in (None, "varies"):
-            assert shape_of(links[row["slug"]]).get("fill").startswith(f"url(#wm-{row['legal_model']}")
+            assert shape_of(links[row["slug"]]).get("fill", "").startswith(f"url(#wm-{row['legal_model']}")
 
 
 def test_units_of_varies_countries_are_drawn_by_their_own_model(client, curated):
@@ -95,8 +99,8 @@ def test_units_of_varies_countries_are_drawn_by_their_own_model(client, curated)
         ("clark-county-nevada", "criminalization"),
         ("storey-county-nevada", "legalization"),
     ]:
-        assert shape_of(links[slug]).get("fill").startswith(f"url(#wm-{model}"), slug
-    assert links["clark-county-nevada"].get("aria-label").startswith("Clark County (Nevada) — ")
+        assert shape_of(links[slug]).get("fill", "").startswith(f"url(#wm-{model}"), slug
+    assert links["clark-county-nevada"].get("aria-label", "").startswith("Clark County (Nevada) — ")
 
 
 @pytest.mark.parametrize("as_of", DATES)
@@ -104,11 +108,13 @@ def test_the_decriminalisation_page_map_and_list_name_the_same_jurisdictions(cli
     response = client.get(reverse("models_compare:model", kwargs={"slug": "decriminalization"}), params(as_of))
     listed = {j.slug for j in response.context["jurisdictions"]}
     html = response.content.decode()
-    svg = ET.fromstring(re.search(r'<svg xmlns="http://www.w3.org/2000/svg" class="wm".*?</svg>', html, re.S).group(0))
+    found = re.search(r'<svg xmlns="http://www.w3.org/2000/svg" class="wm".*?</svg>', html, re.S)
+    assert found is not None
+    svg = ET.fromstring(found[0])
     on_map = {
         slug
         for slug, link in map_links(svg).items()
-        if any("m-decriminalization" in (shape.get("class") or "") for shape in link)
+        if any("m-decriminalization" in shape.get("class", "") for shape in link)
     }
     assert listed and on_map == listed
     if as_of is None:

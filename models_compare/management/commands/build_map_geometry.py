@@ -198,7 +198,8 @@ def _country_polygons(topologies, numeric):
 
 
 def united_kingdom(topologies) -> list[Feature]:
-    northern_ireland, great_britain = [], []
+    northern_ireland: list[list[list[int]]] = []
+    great_britain: list[list[list[int]]] = []
     for polygon, (_west, _south, east, north) in _country_polygons(topologies, "826"):
         (northern_ireland if east < -5.4 and north < 55.4 else great_britain).append(polygon)
     return [
@@ -218,15 +219,16 @@ def micronesia(topologies) -> list[Feature]:
 
 def unit_views(topologies, units) -> list:
     """One map per country whose units are coded: its units only, drawn large."""
-    by_parent = {}
+    by_parent: dict[str, list[Feature]] = {}
     for unit in units:
         by_parent.setdefault(unit.parent, []).append(unit)
     albers = us_units(topologies, states="states_albers", counties="counties_albers")
     nevada = [unit for unit in albers if unit.parent == "US-NV"]
-    us = {"planar": True, "small_area": 30, "credit": CENSUS_CREDIT}
     views = [
-        build_view(ViewSpec("US", "the United States", 1000, [], albers, **us), topologies),
-        build_view(ViewSpec("US-NV", "Nevada", 600, [], nevada, **us), topologies),
+        build_view(
+            ViewSpec(code, title, width, [], units, planar=True, small_area=30, credit=CENSUS_CREDIT), topologies
+        )
+        for code, title, width, units in [("US", "the United States", 1000, albers), ("US-NV", "Nevada", 600, nevada)]
     ]
     for code, title, bounds, width, credit in [
         ("AU", "Australia", (112, -44.5, 154.5, -9.5), 900, NATURAL_EARTH_CREDIT),
