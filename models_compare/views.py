@@ -18,7 +18,6 @@ from jurisdictions import selectors as jurisdiction_selectors
 from jurisdictions import spreadsheet
 from jurisdictions.counts import counts_of_rows, model_counts, model_names, regime_rows
 from jurisdictions.models import DatePrecision, Jurisdiction, LegalModel, PolicyEvent, RegimePeriod
-from jurisdictions.vocabulary import LegalModelSlug
 
 from . import citation
 from .as_of import AsOfForm, AsOfMixin, render_bad_request
