@@ -231,14 +231,15 @@ def _row(event, names: _Names) -> _Row:
 
 
 def _entry(row: _Row, names: _Names) -> HistoryEntry:
+    created = row.event.pgh_label == "insert"
     changes = [
         FieldChange(
-            str(row.fields[n].verbose_name),
-            format_value(row.fields[n], o, names),
-            format_value(row.fields[n], v, names),
+            str(field.verbose_name),
+            "" if created else format_value(field, row.shown[name][0], names),
+            format_value(field, row.shown[name][1], names),
         )
-        for n, (o, v) in row.shown.items()
-        if row.model not in CITATION_OWNERS or n == "pinpoint"
+        for name, field in row.fields.items()  # in the model's order
+        if name in row.shown and (row.model not in CITATION_OWNERS or name == "pinpoint")
     ]
     record = names.name(row.record_model, row.record_id)
     exists = not record.startswith("(deleted")
