@@ -5,6 +5,7 @@ longer answers at all (see ``deadline.py``), so a hung database costs a request 
 seconds and a 503, never a worker. Connecting is bounded by ``connect_timeout`` (settings).
 """
 
+import time
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -17,6 +18,9 @@ from .deadline import watchdog
 HEALTH_CHECK_SECONDS = 1.0
 # Past the server's statement_timeout, so that the server's own error comes first.
 MARGIN_SECONDS = 0.5
+# After a failed connection, attempts within this window fail at once: a request that tries
+# twice (a middleware, then the view) waits for connect_timeout once, not twice.
+FAILED_CONNECT_MEMORY_SECONDS = 0.5
 
 
 class DatabaseWrapper(PostgresDatabaseWrapper):
@@ -24,6 +28,19 @@ class DatabaseWrapper(PostgresDatabaseWrapper):
         super().__init__(*args, **kwargs)
         self.execute_wrappers.append(self._execute_with_deadline)
         self._health_check_hung = False
+        self._connect_failed_at: float | None = None
+
+    def get_new_connection(self, conn_params):
+        failed_at = self._connect_failed_at
+        if failed_at is not None and time.monotonic() - failed_at < FAILED_CONNECT_MEMORY_SECONDS:
+            raise self.Database.OperationalError("the database could not be reached a moment ago")
+        try:
+            connection = super().get_new_connection(conn_params)
+        except self.Database.Error:
+            self._connect_failed_at = time.monotonic()
+            raise
+        self._connect_failed_at = None
+        return connection
 
     @property
     def call_deadline(self) -> float:
