@@ -43,6 +43,8 @@ from .models import (
     SourceKind,
 )
 from .vocabulary import (
+    ACTIVITY_FIELDS,
+    REQUIREMENT_FIELDS,
     VARIES,
     ActivityStatus,
     Confidence,
@@ -52,8 +54,6 @@ from .vocabulary import (
 )
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ACTIVITY_FIELDS = ("street_work", "indoor_work_alone", "working_together", "brothels", "advertising")
-REQUIREMENT_FIELDS = ("registration", "health_checks")
 
 
 class DatasetError(ValueError):

@@ -26,7 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
-from .dataset import ACTIVITY_FIELDS, REQUIREMENT_FIELDS, Dataset
+from .dataset import Dataset
 from .models import (
     Jurisdiction,
     LegalModel,
@@ -38,8 +38,9 @@ from .models import (
     Revision,
     Source,
 )
+from .vocabulary import CODED_ACTIVITY_FIELDS
 
-ACTIVITIES = (*ACTIVITY_FIELDS, *REQUIREMENT_FIELDS)
+ACTIVITIES = CODED_ACTIVITY_FIELDS
 PUBLISHED = PublicationStatus.PUBLISHED.value
 KIND_LABELS = {"source": "sources", "jurisdiction": "jurisdictions", "event": "events", "period": "regime periods"}
 # The model of each kind of record; the code below dispatches on the kind, so rows are typed Any.

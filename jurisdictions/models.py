@@ -30,6 +30,7 @@ from .querysets import (
     RegimePeriodQuerySet,
 )
 from .vocabulary import (
+    CODED_ACTIVITY_FIELDS,
     ActivityStatus,
     Confidence,
     LegalModelSlug,
@@ -694,15 +695,7 @@ class RegimePeriod(Publishable):
         ("Clients", "treatment_of_clients"),
         ("Third parties", "treatment_of_third_parties"),
     )
-    ACTIVITY_FIELDS = (
-        "street_work",
-        "indoor_work_alone",
-        "working_together",
-        "brothels",
-        "advertising",
-        "registration",
-        "health_checks",
-    )
+    ACTIVITY_FIELDS = CODED_ACTIVITY_FIELDS
 
     @property
     def start_display(self) -> str:

@@ -56,3 +56,10 @@ class Confidence(models.TextChoices):
     HIGH = "high", "High"
     MEDIUM = "medium", "Medium"
     LOW = "low", "Low"
+
+
+# What a regime period codes besides the three roles, in the order pages and exports show them:
+# activities (each an ActivityStatus), then duties of sex workers (each a Requirement).
+ACTIVITY_FIELDS = ("street_work", "indoor_work_alone", "working_together", "brothels", "advertising")
+REQUIREMENT_FIELDS = ("registration", "health_checks")
+CODED_ACTIVITY_FIELDS = (*ACTIVITY_FIELDS, *REQUIREMENT_FIELDS)

@@ -11,28 +11,37 @@ from django.utils import timezone
 COVERAGE_START = datetime.date(1990, 1, 1)
 
 
+def check_as_of(value: datetime.date) -> None:
+    """The one range check of every as-of date: from COVERAGE_START to today (ValidationError if not)."""
+    today = timezone.localdate()
+    if value < COVERAGE_START:
+        raise forms.ValidationError("The atlas records law from 1 January 1990; choose a later date.")
+    if value > today:
+        raise forms.ValidationError(f"Choose a date from 1 January 1990 to today ({today:%d %B %Y}).")
+
+
+class AsOfField(forms.DateField):
+    """A ``YYYY-MM-DD`` date from 1 January 1990 to today; empty (None) means today."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Law as of")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        kwargs.setdefault("help_text", "A date from 1 January 1990 to today (YYYY-MM-DD). Empty: today.")
+        kwargs.setdefault("error_messages", {"invalid": "Enter the date as YYYY-MM-DD, for example 2003-06-28."})
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None:
+            check_as_of(value)
+
+
 class AsOfForm(forms.Form):
     """``?as_of=YYYY-MM-DD``: view the law as it stood on a date from 1990 to today."""
 
-    as_of = forms.DateField(
-        label="Law as of",
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="A date from 1 January 1990 to today (YYYY-MM-DD). Empty: today.",
-        error_messages={"invalid": "Enter the date as YYYY-MM-DD, for example 2003-06-28."},
-    )
-
-    def clean_as_of(self):
-        value = self.cleaned_data.get("as_of")
-        if value is None:
-            return None
-        today = timezone.localdate()
-        if value < COVERAGE_START:
-            raise forms.ValidationError("The atlas records law from 1 January 1990; choose a later date.")
-        if value > today:
-            raise forms.ValidationError(f"Choose a date from 1 January 1990 to today ({today:%d %B %Y}).")
-        return value
+    as_of = AsOfField()
 
     def date(self) -> datetime.date:
         """The validated date, today when none was given (call after is_valid())."""

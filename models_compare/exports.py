@@ -141,7 +141,7 @@ JURISDICTION_FIELDS = [
     Field("sources", "URLs of the sources cited for the regime in force.", "urls"),
 ]
 
-ACTIVITY_FIELDS = [
+ACTIVITY_COLUMNS = [
     field_
     for name in RegimePeriod.ACTIVITY_FIELDS
     for field_ in _coded(
@@ -179,7 +179,7 @@ PERIOD_FIELDS = [
         extra=(VARIES,),
     ),
     *TREATMENT_FIELDS,
-    *ACTIVITY_FIELDS,
+    *ACTIVITY_COLUMNS,
     *_coded("confidence", "How firmly the cited sources establish this coding.", Confidence.choices),
     Field("needs_review", "`true` when something in the record is uncertain (see `notes`).", "boolean"),
     Field("enacted_by", "Slug of the event (usually a law coming into force) that began the period.", nullable=True),

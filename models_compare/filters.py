@@ -8,23 +8,13 @@ from jurisdictions.counts import NO_REGIME
 from jurisdictions.models import EventKind, Jurisdiction, JurisdictionKind, PolicyEvent, Region
 from jurisdictions.vocabulary import VARIES, LegalModelSlug, Treatment
 
-from .as_of import AsOfForm
+from .as_of import AsOfField
 
 MODEL_CHOICES = [
     *LegalModelSlug.choices,
     (VARIES, "Varies within (units coded separately)"),
     (NO_REGIME, "No regime recorded on the date"),
 ]
-
-
-class AsOfField(forms.DateField):
-    """The as_of date, with the range checks of AsOfForm."""
-
-    def clean(self, value):
-        form = AsOfForm({"as_of": value or ""})
-        if not form.is_valid():
-            raise forms.ValidationError(form.errors["as_of"])
-        return form.cleaned_data["as_of"]
 
 
 class AsOfFilter(django_filters.Filter):

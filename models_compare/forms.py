@@ -9,7 +9,7 @@ from django.http import QueryDict
 
 from jurisdictions.models import Jurisdiction
 
-from .as_of import AsOfForm
+from .as_of import check_as_of
 from .charts import FOCUS_VIEWS
 from .selectors import ComparisonItem
 
@@ -104,11 +104,8 @@ def _comparison_item(token: str, form_date: str, default_date: datetime.date | N
     return ComparisonItem(match["slug"], when or _today(), True)
 
 
-def _checked_date(value):
-    """Apply the site-wide as_of range (1990 to today) to a comparison date."""
-    if value is None:
-        return None
-    form = AsOfForm({"as_of": value.isoformat()})
-    if not form.is_valid():
-        raise forms.ValidationError(form.errors["as_of"][0])
-    return form.cleaned_data["as_of"]
+def _checked_date(value: datetime.date | None) -> datetime.date | None:
+    """A comparison date, held to the site-wide as-of range (1990 to today)."""
+    if value is not None:
+        check_as_of(value)
+    return value

@@ -1,6 +1,7 @@
 """Public pages: home, browse, exports, compare, legal models, events, maps and charts, and each
 jurisdiction's page and feed."""
 
+import datetime
 from datetime import UTC
 from typing import cast
 
@@ -271,10 +272,20 @@ class EventListView(View):
         )
 
 
-class EventFeed(Feed):
-    """Atom feed of policy events, with the same filters as the events page."""
+class DatedFeed(Feed):
+    """An Atom feed of dated records: each entry is stamped with the start of its day (UTC), as the
+    records carry a date, not a time. ``date_field`` names the item's date."""
 
     feed_type = Atom1Feed
+    date_field = "date"
+
+    def item_pubdate(self, item):
+        return datetime.datetime.combine(getattr(item, self.date_field), datetime.time(), tzinfo=UTC)
+
+
+class EventFeed(DatedFeed):
+    """Atom feed of policy events, with the same filters as the events page."""
+
     title = "Sex Work Law Atlas: policy events"
     subtitle = "Dated changes to sex-work law, newest first, with sources."
 
@@ -304,16 +315,11 @@ class EventFeed(Feed):
             return f"{event.jurisdiction.get_absolute_url()}#event-{event.slug}"
         return f"{reverse('models_compare:events')}#event-{event.slug}"
 
-    def item_pubdate(self, event):
-        from datetime import datetime, time
 
-        return datetime.combine(event.date, time(), tzinfo=UTC)
-
-
-class ModelFeed(Feed):
+class ModelFeed(DatedFeed):
     """Atom feed of jurisdictions moving to a legal model (regime periods that began under it)."""
 
-    feed_type = Atom1Feed
+    date_field = "start_date"
 
     def get_object(self, request, slug):
         model = LegalModel.objects.filter(slug=slug).first()
@@ -343,11 +349,6 @@ class ModelFeed(Feed):
 
     def item_link(self, period):
         return period.jurisdiction.get_absolute_url()
-
-    def item_pubdate(self, period):
-        from datetime import datetime, time
-
-        return datetime.combine(period.start_date, time(), tzinfo=UTC)
 
 
 def is_signed_in_staff(request) -> bool:
@@ -383,10 +384,8 @@ class JurisdictionDetailView(AsOfMixin, View):
         )
 
 
-class JurisdictionEventsFeed(Feed):
+class JurisdictionEventsFeed(DatedFeed):
     """Atom feed of one jurisdiction's policy events, newest first."""
-
-    feed_type = Atom1Feed
 
     def get_object(self, request, slug):
         return get_object_or_404(Jurisdiction.public, slug=slug)
@@ -411,11 +410,6 @@ class JurisdictionEventsFeed(Feed):
 
     def item_link(self, event):
         return f"{event.jurisdiction.get_absolute_url()}#event-{event.slug}"
-
-    def item_pubdate(self, event):
-        from datetime import datetime, time
-
-        return datetime.combine(event.date, time(), tzinfo=UTC)
 
 
 class UpcomingFeed(Feed):

@@ -3,7 +3,6 @@
 import datetime
 
 from django import template
-from django.utils.http import urlencode
 
 from jurisdictions.models import DatePrecision
 
@@ -16,19 +15,6 @@ def at_precision(value: datetime.date | None, precision: str = "day") -> str:
     if value is None:
         return ""
     return DatePrecision(precision or DatePrecision.DAY).format(value)
-
-
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes) -> str:
-    """The current query string with some parameters replaced (None removes one)."""
-    params = context["request"].GET.copy()
-    for key, value in changes.items():
-        if value is None or value == "":
-            params.pop(key, None)
-        else:
-            params[key] = value
-    encoded = urlencode(sorted(params.lists()), doseq=True)
-    return f"?{encoded}" if encoded else "?"
 
 
 @register.filter
