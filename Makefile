@@ -4,7 +4,7 @@ PYTHON ?= python
 VENV_PYTHON := .venv/bin/python
 PORT ?= 8000
 
-.PHONY: run serve test test-fast setup browser setup-browser stop-db map-geometry
+.PHONY: run serve bench bench-growth synthetic test test-fast setup browser setup-browser stop-db map-geometry
 
 ## Install uv (into the pinned Python) and the locked dependencies.
 setup:
@@ -39,6 +39,29 @@ serve: setup
 	$(VENV_PYTHON) manage.py check --deploy
 	.venv/bin/gunicorn config.wsgi --bind $(BIND) --workers $(WORKERS) --no-control-socket \
 	  --access-logfile - --timeout 30 --graceful-timeout 10
+
+## Benchmark every public page (README, Performance): gunicorn with the production settings on
+## 127.0.0.1:8171-8172, wrk (Debian) at 8 connections, cached and uncached, each page against a bare
+## view in the same run; about 8 minutes. BENCH_ARGS passes options (manage.py benchmark --help).
+bench: setup
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	$(VENV_PYTHON) manage.py migrate --noinput
+	$(VENV_PYTHON) manage.py load_atlas --if-changed
+	$(VENV_PYTHON) manage.py benchmark $(BENCH_ARGS)
+
+## Synthetic data for the growth benchmark: database atlas_x$(SCALE) (10 or 100) on the embedded server.
+SCALE ?= 10
+synthetic: setup
+	$(VENV_PYTHON) manage.py synthesize_atlas --scale $(SCALE)
+
+## The 1x/10x/100x growth table: uncached runs against atlas, atlas_x10 and atlas_x100 (make synthetic first).
+bench-growth: setup
+	$(VENV_PYTHON) manage.py benchmark --modes uncached --label 1x $(BENCH_ARGS)
+	ATLAS_PG_DATABASE=atlas_x10 $(VENV_PYTHON) manage.py benchmark --modes uncached --label 10x $(BENCH_ARGS)
+	ATLAS_PG_DATABASE=atlas_x100 $(VENV_PYTHON) manage.py benchmark --modes uncached --label 100x $(BENCH_ARGS)
+	$(VENV_PYTHON) manage.py benchmark --growth
 
 ## Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium).
 setup-browser:

@@ -6,6 +6,7 @@ embedded PostgreSQL (see ``config/embedded_postgres.py``).
 
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -97,6 +98,9 @@ if DATABASE_URL:
     DATABASES = {
         "default": {**database_from_url(DATABASE_URL), "CONN_MAX_AGE": CONN_MAX_AGE, "CONN_HEALTH_CHECKS": True}
     }
+    # A Unix socket directory is written %2F-quoted in the URL (`dbserver url`); django-environ
+    # leaves it quoted.
+    DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST") or "")
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...).")
     # PostgreSQL with a deadline on every call (config/db_backend).
@@ -123,6 +127,8 @@ CACHES = {
     },
 }
 ATLAS_RESPONSE_CACHE = env.bool("ATLAS_RESPONSE_CACHE", default=True)
+# /bench/bare/, the ceiling `manage.py benchmark` compares every page with (config/bench.py).
+ATLAS_BENCHMARK_VIEW = env.bool("ATLAS_BENCHMARK_VIEW", default=False)
 # How long a process may answer from the data version it read last (seconds).
 ATLAS_DATA_VERSION_MAX_AGE = 1.0
 
