@@ -10,8 +10,8 @@ import datetime
 import pytest
 from django.db import transaction
 
-from jurisdictions.models import Jurisdiction, PolicyEvent, PolicyEventSource, RegimePeriod, RegimePeriodSource
-from tests.factories import SourceFactory, legal_model
+from jurisdictions.models import Jurisdiction, PolicyEvent, PolicyEventSource, RegimePeriod, RegimePeriodSource, Source
+from tests.factories import legal_model
 
 D = datetime.date
 
@@ -48,7 +48,9 @@ PAGES = {
 
 def make_places(count: int) -> None:
     """``count`` published countries, each with two periods, two events and their citations."""
-    source = SourceFactory()
+    source = Source.objects.create(
+        slug="budget", title="A statute", url="https://legislation.example.org/b", kind="statute"
+    )
     criminalization, nordic = legal_model("criminalization"), legal_model("nordic")
     places = Jurisdiction.objects.bulk_create(
         [
@@ -120,4 +122,3 @@ def test_query_budget(client, places, db, settings, name, django_assert_max_num_
         if response.streaming:
             b"".join(response.streaming_content)  # rows are read while streaming: inside the budget
     assert response.status_code == 200
-
