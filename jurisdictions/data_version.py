@@ -85,7 +85,8 @@ def current_data_version(using: str = DEFAULT_DB_ALIAS) -> DataVersion:
     transaction that wrote, every call reads it (the number moves at commit).
     """
     pinned = _pinned.get()
-    if pinned is not None and pinned[0] == using:
+    if pinned is not None:
+        # One version per public request, that of the database the request reads from.
         return pinned[1]
     now = time.monotonic()
     generation = _generation.get(using, 0)

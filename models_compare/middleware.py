@@ -23,6 +23,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
 from jurisdictions.data_version import current_data_version, pinned_data_version
+from jurisdictions.routing import choose_read_alias, reads_from
 
 SAFE_METHODS = {"GET", "HEAD"}
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -61,11 +62,13 @@ class PublicPageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
         try:
-            version = current_data_version()
+            # A streaming replica that is up and current, else the primary (jurisdictions/routing.py).
+            alias = choose_read_alias()
+            version = current_data_version(alias)
         except DatabaseError:
             # The database is down or hung: let the page fail below, where it becomes a 503.
             return self.get_response(request)
-        with pinned_data_version(version=version):
+        with reads_from(alias), pinned_data_version(alias, version=version):
             return self.respond(request, version)
 
     def respond(self, request, version):

@@ -114,6 +114,20 @@ else:
     }
     DATABASES["default"].update(CONN_MAX_AGE=CONN_MAX_AGE, CONN_HEALTH_CHECKS=True)
 
+# Streaming replicas for public reads (jurisdictions/routing.py): DATABASE_REPLICA_URLS is a
+# comma-separated list of postgres:// URLs; writes and editors always use the primary.
+ATLAS_READ_REPLICAS = []
+for _index, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    _replica = {**env.db_url_config(_url), "CONN_MAX_AGE": CONN_MAX_AGE, "CONN_HEALTH_CHECKS": True}
+    _replica["HOST"] = unquote(_replica.get("HOST") or "")
+    _replica["ENGINE"] = "config.db_backend"
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_index}"] = _replica
+    ATLAS_READ_REPLICAS.append(f"replica{_index}")
+DATABASE_ROUTERS = ["jurisdictions.routing.ReplicaRouter"]
+# A replica that failed is not asked again for this many seconds.
+ATLAS_REPLICA_RETRY_SECONDS = 5
+
 # --- Caches -------------------------------------------------------------------
 # Per-process memory caches. Every key that depends on the data holds the data version
 # (jurisdictions/data_version.py), so any backend, shared or not, stays coherent.
