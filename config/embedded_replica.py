@@ -85,6 +85,12 @@ class EmbeddedReplica:
             ],
             "pg_basebackup failed: is the primary running and does it allow local replication?",
         )
+        # -R wrote a primary_conninfo with every option this libpq knows (sslnegotiation among
+        # them), which the server's own walreceiver rejects: state the few that matter.
+        with open(self.data_dir / "postgresql.auto.conf", "a") as conf:
+            conf.write(
+                f"primary_conninfo = 'host={self.primary.socket_dir} port={self.primary.port} user={SUPERUSER}'\n"
+            )
 
     def start(self) -> None:
         if self.is_running():
@@ -122,21 +128,22 @@ class EmbeddedReplica:
         )
 
     def wait_until_caught_up(self, database: str, timeout: float = 30) -> None:
-        """Wait until the replica has replayed everything the primary had written when called."""
+        """Wait until the replica shows the data version the primary shows now (the atlas's own
+        measure of "has every committed change"; WAL positions also move on reads)."""
         import psycopg
 
+        query = "SELECT coalesce(max(number), 0) FROM jurisdictions_dataversion"
         with psycopg.connect(
             host=str(self.primary.socket_dir), port=self.primary.port, user=SUPERUSER, dbname=database, autocommit=True
         ) as primary:
-            target = (primary.execute("SELECT pg_current_wal_lsn()").fetchone() or [None])[0]
+            target = (primary.execute(query).fetchone() or [0])[0]
         deadline = time.monotonic() + timeout
         with psycopg.connect(
             host=str(self.socket_dir), port=self.port, user=SUPERUSER, dbname=database, autocommit=True
         ) as replica:
             while time.monotonic() < deadline:
-                row = replica.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target]).fetchone()
-                done = bool(row and row[0])
-                if done:
+                row = replica.execute(query).fetchone()
+                if row and row[0] >= target:
                     return
                 time.sleep(0.05)
         raise EmbeddedPostgresError(f"the replica did not catch up within {timeout:g} s")

@@ -26,28 +26,31 @@ from tests.factories import JurisdictionFactory
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, databases=["default", "replica1"]),
     pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="makes a replica of the embedded server"),
 ]
 ALIAS = "replica1"
 PAGE = "/jurisdictions/testland/"
 
 
-@pytest.fixture
-def replica(transactional_db, settings):
-    JurisdictionFactory(name="Testland", slug="testland", notes="The first note.")
+@pytest.fixture(scope="module")
+def replica_server(django_db_setup):
+    """Where the replica will run, registered as the database alias ``replica1`` for this module.
+
+    The alias mirrors ``default`` for the test machinery (never created or flushed by it: a
+    replica is read-only), while its connection goes to the replica's own socket.
+    """
     primary = EmbeddedPostgres.from_environment()
     base = Path(tempfile.mkdtemp(prefix="atlas-replica-"))
     base.chmod(0o755)  # the server runs as nobody when the tests run as root
     server = EmbeddedReplica(primary=primary, base_dir=base / "cluster", port=primary.port + 1)
     name = connection.settings_dict["NAME"]
+    connections.settings[ALIAS] = {
+        **connection.settings_dict,
+        **server.connection_settings(name),
+        "TEST": {**connection.settings_dict["TEST"], "MIRROR": "default"},
+    }
     try:
-        server.create()
-        server.start()
-        server.wait_until_caught_up(name)
-        connections.settings[ALIAS] = {**connection.settings_dict, **server.connection_settings(name)}
-        settings.ATLAS_READ_REPLICAS = [ALIAS]
-        forget_data_version()
-        forget_replica_failures()
         yield server
     finally:
         if ALIAS in connections.settings:
@@ -56,6 +59,23 @@ def replica(transactional_db, settings):
             del connections.settings[ALIAS]
         server.stop()
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def replica(replica_server, transactional_db, settings):
+    JurisdictionFactory(name="Testland", slug="testland", notes="The first note.")
+    name = connection.settings_dict["NAME"]
+    try:
+        replica_server.create()
+        replica_server.start()
+        replica_server.wait_until_caught_up(name)
+        settings.ATLAS_READ_REPLICAS = [ALIAS]
+        forget_data_version()
+        forget_replica_failures()
+        yield replica_server
+    finally:
+        connections[ALIAS].close()
+        replica_server.stop()
         forget_data_version()
         forget_replica_failures()
 
