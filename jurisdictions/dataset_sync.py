@@ -244,6 +244,11 @@ def _find(kind: str, key: str) -> Model | None:
     return model.objects.filter(slug=key).first()
 
 
+def _changed_by_a_person(row: Model) -> bool:
+    """True if the change history records a signed-in user (admin, import) writing this row."""
+    return row.history.filter(pgh_context__metadata__has_key="user").exists()  # type: ignore[attr-defined]
+
+
 def _has_pending_revision(row: Model) -> bool:
     return (
         Revision.objects.pending()
@@ -411,6 +416,9 @@ class _Loader:
             elif current == entry.values and not edited:
                 self.remember(entry, row)
                 report.count(entry.kind, "unchanged")
+            elif not edited and not _changed_by_a_person(row):
+                # Loaded before fingerprints were kept, and no signed-in person changed it since.
+                self.write(entry, row, report, "updated", _differences(current, entry.values))
             else:
                 self.conflict(entry, row, current, report, "in the database but never loaded from the files")
         elif entry.values == fp.values:
@@ -648,7 +656,8 @@ def dump_dataset(*, root: Path) -> list[Path]:  # noqa: C901 (one pass writing e
         document(file_of(jurisdiction))["jurisdictions"].append(entry)
 
     def event_entry(event: PolicyEvent) -> tuple[list[PolicyEventSource], dict]:
-        citations = list(event.citations.all())
+        # Citation order is creation order (the file's order when loaded), not the table's physical order.
+        citations = sorted(event.citations.all(), key=lambda citation: citation.pk)
         return citations, {
             **_compact(
                 {
@@ -680,7 +689,7 @@ def dump_dataset(*, root: Path) -> list[Path]:  # noqa: C901 (one pass writing e
         target["cited"].extend(c.source for c in citations)
 
     for period in periods:
-        period_citations = list(period.citations.all())
+        period_citations = sorted(period.citations.all(), key=lambda citation: citation.pk)
         activities = {name: getattr(period, name) for name in ACTIVITIES if getattr(period, name) != "unknown"}
         entry = {
             **_compact(

@@ -216,3 +216,23 @@ def test_records_added_in_the_admin_are_dumped_to_their_own_file(files):
     text = (files / "europe" / "newland.yaml").read_text()
     assert "key: new-law" in text and "slug: newland" in text and "model: nordic" in text
     assert "newland" in read_dataset(files).jurisdictions
+
+
+def test_records_loaded_before_fingerprints_update_unless_a_person_changed_them(files):
+    import pghistory
+
+    LoadedRecord.objects.all().delete()  # a database loaded before fingerprints were kept
+    with pghistory.context(user=User.objects.create_user("someone").pk):
+        edited = province_period(D(1990, 1, 1))
+        edited.notes = "Changed in the admin."
+        edited.save()
+    edit(files / "federation.yaml", "title: Federation Act", "title: Federation Act 1901")
+    edit(
+        files / "federation.yaml",
+        "        sources: [federation-act]\n      - start: 1995",
+        "        needs_review: true\n        sources: [federation-act]\n      - start: 1995",
+    )
+    report = load_dataset(read_dataset(files))
+    assert Source.objects.get(slug="federation-act").title == "Federation Act 1901"
+    assert [c.key for c in report.conflicts] == ["province@1990-01-01"]
+    assert province_period(D(1990, 1, 1)).notes == "Changed in the admin."
