@@ -100,7 +100,10 @@ def make_places(count: int) -> None:
     PolicyEventSource.objects.bulk_create([PolicyEventSource(event=e, source=source) for e in events])
 
 
-@pytest.fixture(scope="module", params=[10, 1000], ids=["10 places", "1000 places"])
+# The 1,000-place run writes thousands of rows and streams large exports: slow (make test runs it).
+@pytest.fixture(
+    scope="module", params=[10, pytest.param(1000, marks=pytest.mark.slow)], ids=["10 places", "1000 places"]
+)
 def places(request, django_db_setup, django_db_blocker):
     """``make_places(n)`` written once per size, rolled back after (as ``shared_per_module`` does)."""
     with django_db_blocker.unblock():
