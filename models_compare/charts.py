@@ -611,7 +611,7 @@ def over_time_panels(data: OverTime, *, width: int = 340, height: int = 190) -> 
         px, py = points[peak_index]
         clear_of_dashes = countries == everything or abs(all_points[peak_index][1] - py) > 14
         # The highest count, when it is neither the first year's (read on the axis) nor the last's.
-        if 0 < peak_index and countries[peak_index] != countries[-1] and clear_of_dashes:
+        if peak_index > 0 and countries[peak_index] != countries[-1] and clear_of_dashes:
             peak = {"x": px, "label_y": round(py - 5, 1), "value": countries[peak_index],
                     "year": data.years[peak_index].year}  # fmt: skip
         end_c, end_a = countries[-1], everything[-1]
