@@ -406,14 +406,31 @@ def unit_map(*, code: str, as_of: datetime.date, explicit_date: bool, rows: list
     return world_map(as_of=as_of, explicit_date=explicit_date, rows=rows, view=code, id_prefix="um")
 
 
-def legend_layout(legend: list[LegendEntry], *, extra: list[tuple[str, str, int]], top: int) -> list[dict]:
-    """Positions of the standalone map's legend items: three rows per column, 640 units apart."""
+def standalone_layout(legend: list[LegendEntry], *, extra: list[tuple[str, str, int]], width: int, top: int) -> dict:
+    """Where the standalone map's legend, caption and credit go below the map (pure): three
+    rows per column, scaled to the view's width (a 2000-unit world, a 1000-unit region)."""
+    k = width / 2000
     items = [(entry.slug, entry.name, entry.count) for entry in legend] + extra
+    rows = 3
     out = []
     for index, (slug, name, count) in enumerate(items):
-        column, row = divmod(index, 3)
-        out.append({"slug": slug, "text": f"{name}: {count}", "x": 20 + column * 640, "y": top + row * 40})
-    return out
+        column, row = divmod(index, rows)
+        x, y = round(20 * k + column * 640 * k, 1), round(top + 10 * k + row * 40 * k, 1)
+        out.append({"slug": slug, "text": f"{name}: {count}", "x": x, "y": y,
+                    "text_x": round(x + 40 * k, 1), "text_y": round(y + 23 * k, 1)})  # fmt: skip
+    caption_y = round(top + 10 * k + rows * 40 * k + 28 * k, 1)
+    credit_y = round(caption_y + 26 * k, 1)
+    return {
+        "items": out,
+        "swatch": round(30 * k, 1),
+        "font": round(24 * k, 1),
+        "caption_x": round(20 * k, 1),
+        "caption_y": caption_y,
+        "caption_font": round(20 * k, 1),
+        "credit_y": credit_y,
+        "credit_font": round(16 * k, 1),
+        "height": math.ceil(credit_y + 12 * k),
+    }
 
 
 def render_map_svg(
@@ -430,9 +447,9 @@ def render_map_svg(
 ) -> SafeString:
     """The map as an SVG fragment (standalone: with its own legend and credit)."""
     # Below the map of a standalone SVG: its legend, caption and credit (pages print them in HTML).
-    legend_height = 150 if standalone else 0
     extra = [("none", "Not coded by the atlas", uncoded), ("low", "Low confidence (black hatching)", low_confidence)]
-    items = legend_layout(legend, extra=extra, top=view.height + 10) if standalone else []
+    layout = standalone_layout(legend, extra=extra, width=view.width, top=view.height) if standalone else None
+    items = layout["items"] if layout else []
     for item in items:
         item["fill"] = (
             fill_for(id_prefix, item["slug"])
@@ -445,7 +462,8 @@ def render_map_svg(
             "p": id_prefix,
             "view": view,
             "width": view.width,
-            "height": view.height + legend_height,
+            "height": layout["height"] if layout else view.height,
+            "layout": layout,
             "title": f"{'World map' if view.name == 'world' else 'Map of ' + view.title} of sex-work law: "
             f"legal model in each jurisdiction on {long_date(as_of)}",
             "countries": countries,
@@ -454,7 +472,7 @@ def render_map_svg(
             "dot_radius": 5 if view.width >= 2000 else 4,
             "standalone": standalone,
             "legend_items": items,
-            "caption": f"Sex Work Law Atlas: the law on {long_date(as_of)}",
+            "caption": f"Sex Work Law Atlas: the law on {long_date(as_of)} (legend: all coded jurisdictions)",
             "credit": view.credit,
         },
     )
