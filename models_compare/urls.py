@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import data_views, views
+from . import data_views, image_views, views
 
 app_name = "models_compare"
 
@@ -21,10 +21,15 @@ urlpatterns = [
     path("codebook.md", data_views.CodebookMarkdownView.as_view(), name="codebook_md"),
     path("compare/", views.CompareView.as_view(), name="compare"),
     path("map/", views.MapFragmentView.as_view(), name="map_fragment"),
+    path("map.png", image_views.MapPngView.as_view(), name="map_png"),
+    path("embed/", image_views.EmbedBuilderView.as_view(), name="embed"),
+    path("embed/map/", image_views.EmbedMapView.as_view(), name="embed_map"),
     path("map.svg", views.MapSvgView.as_view(), name="map_svg"),
     path("models/", views.ModelListView.as_view(), name="models"),
     # Before models/<slug>/: 'over-time' would otherwise be read as a model's slug.
     path("models/over-time/", views.ModelsOverTimeView.as_view(), name="over_time"),
+    path("models/over-time.svg", image_views.OverTimeSvgView.as_view(), name="over_time_svg"),
+    path("models/over-time.png", image_views.OverTimePngView.as_view(), name="over_time_png"),
     path("models/over-time.csv", views.ModelsOverTimeCsvView.as_view(), name="over_time_csv"),
     path("models/<slug:slug>/", views.ModelDetailView.as_view(), name="model"),
     path("models/<slug:slug>/feed/", views.ModelFeed(), name="model_feed"),

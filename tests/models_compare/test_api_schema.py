@@ -104,6 +104,10 @@ def test_the_readme_lists_every_api_path_and_export_field():
         "/api/openapi.json",
         "/codebook/",
         "/codebook.md",
+        "/models/over-time.png",
+        "/map.png",
+        "/embed/map/",
+        "/upcoming/feed/",
     ]
     for path in document_paths:
         assert path in readme, path
