@@ -9,6 +9,7 @@ and a link back to the atlas.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import resvg_py
 from django import forms
@@ -130,7 +131,7 @@ class EmbedModelForm(forms.Form):
 
 
 # Any site may frame the embed: the site-wide policy with frame-ancestors opened, nothing else.
-EMBED_CSP = {**settings.CONTENT_SECURITY_POLICY, "frame-ancestors": ["*"]}
+EMBED_CSP: dict[str, Any] = {**settings.CONTENT_SECURITY_POLICY, "frame-ancestors": ["*"]}
 
 
 @method_decorator(
