@@ -169,6 +169,13 @@ class DataExportView(View):
         return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
+def _narrows(filterset) -> bool:
+    """Whether the browse filters leave out any jurisdiction (``as_of`` and ``sort`` alone do not):
+    without them the periods export reads every public period, with no subquery at all."""
+    data = filterset.form.cleaned_data
+    return any(data.get(name) not in (None, "", []) for name in filterset.filters if name not in ("as_of", "sort"))
+
+
 class JurisdictionExportView(DataExportView):
     """``/jurisdictions/export.csv|json``: the browse filter's jurisdictions with the law on ``as_of``."""
 
@@ -194,9 +201,10 @@ class PeriodExportView(DataExportView):
     fields = exports.PERIOD_FIELDS
 
     def selected(self, filterset):
-        return exports.periods_for_export(
-            RegimePeriod.objects.public().filter(jurisdiction__in=filterset.qs.order_by().values("pk"))
-        )
+        periods = RegimePeriod.objects.public()
+        if _narrows(filterset):
+            periods = periods.filter(jurisdiction__in=filterset.qs.order_by().values("pk"))
+        return exports.periods_for_export(periods)
 
     def filename(self):
         return "periods"
