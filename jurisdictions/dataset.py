@@ -139,6 +139,8 @@ class JurisdictionRecord:
     notes: str
     periods: list[PeriodRecord] = field(default_factory=list)
     origin: str = ""
+    # Other names people search for, and former names: {name: 'alias' | 'former'}.
+    aliases: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -369,6 +371,14 @@ class _Reader:
             notes=self.text(data, "notes", where, required=False),
             origin=where,
         )
+        for key, kind in (("aliases", "alias"), ("former_names", "former")):
+            for index, name in enumerate(self.items(data, key, where)):
+                if not isinstance(name, str) or not name.strip() or len(name.strip()) > 150:
+                    self.problem(f"{where}.{key}[{index}]", "expected a name (text of 1 to 150 characters)")
+                elif name.strip() in record.aliases or name.strip() == record.name:
+                    self.problem(f"{where}.{key}[{index}]", f"{name.strip()!r} is listed twice")
+                else:
+                    record.aliases[name.strip()] = kind
         for index, period in enumerate(self.items(data, "periods", where)):
             period_where = f"{where}.periods[{index}]"
             record.periods.append(self.period(self.mapping(period, period_where), period_where))

@@ -28,6 +28,7 @@ from django.db.models import Model
 
 from .dataset import Dataset
 from .models import (
+    AliasKind,
     Jurisdiction,
     LegalModel,
     LoadedRecord,
@@ -120,6 +121,7 @@ def file_entries(dataset: Dataset) -> dict[str, list[Entry]]:
                     "last_reviewed": _iso(record.last_reviewed),
                     "notes": record.notes,
                     "status": PUBLISHED,
+                    "aliases": sorted([name, kind] for name, kind in record.aliases.items()),
                 },
                 *_origin(record.origin),
             )
@@ -198,6 +200,7 @@ def row_values(kind: str, row: Any) -> dict[str, Any]:  # a Source, Jurisdiction
             "last_reviewed": _iso(row.last_reviewed),
             "notes": row.notes,
             "status": row.status,
+            "aliases": sorted([alias.name, alias.kind] for alias in row.aliases.all()),
         }
     citations = sorted([c.source.slug, c.pinpoint] for c in row.citations.select_related("source"))
     if kind == "event":
@@ -264,6 +267,7 @@ def _model_values(kind: str, values: dict[str, Any]) -> dict[str, Any]:
     """Canonical values -> model field values (keys resolved to ids); citations left out."""
     data = {name: value for name, value in values.items() if name != "sources"}
     if kind == "jurisdiction":
+        data.pop("aliases", None)  # a table of its own: _write_aliases
         parent = data.pop("parent")
         data["parent_id"] = Jurisdiction.objects.get(slug=parent).pk if parent else None
     elif kind == "event":
@@ -295,7 +299,23 @@ def _write(kind: str, key: str, row: Model | None, values: dict[str, Any], order
             row.refresh_from_db()
     if kind in ("event", "period"):
         _write_citations(row, ordered_sources)
+    if isinstance(row, Jurisdiction):
+        _write_aliases(row, values.get("aliases") or [])
     return row
+
+
+def _write_aliases(row: Jurisdiction, wanted: list) -> None:
+    """Make the jurisdiction's aliases exactly ``wanted`` [[name, kind]]."""
+    kinds = dict(wanted)
+    for alias in row.aliases.all():
+        kind = kinds.pop(alias.name, None)
+        if kind is None:
+            alias.delete()
+        elif alias.kind != kind:
+            alias.kind = kind
+            alias.save(update_fields=["kind"])
+    for name, kind in kinds.items():
+        row.aliases.create(name=name, kind=kind)
 
 
 def _python(row: Any, name: str, value):
@@ -409,6 +429,10 @@ class _Loader:
         fp = self.fingerprints.get((entry.kind, entry.key))
         row = MODELS[entry.kind].objects.filter(pk=fp.object_id).first() if fp else _find(entry.kind, entry.key)
         current = row_values(entry.kind, row) if row is not None else None
+        if fp is not None and current is not None and set(entry.values) - set(fp.values):
+            # A value the format gained after this record was loaded (e.g. aliases): the database's
+            # value then counts as the loaded one, so the new value is an update, not a conflict.
+            fp.values = {**{name: current.get(name) for name in entry.values}, **fp.values}
         edited = row is not None and entry.kind != "source" and _has_pending_revision(row)
         if fp is None:
             if row is None:
@@ -608,7 +632,10 @@ def dump_dataset(*, root: Path) -> list[Path]:  # noqa: C901 (one pass writing e
     comment is kept. Returns the files written.
     """
     fingerprints = {(fp.kind, fp.key): fp for fp in LoadedRecord.objects.all()}
-    jurisdictions = {j.pk: j for j in Jurisdiction.objects.filter(status=PUBLISHED).select_related("parent")}
+    jurisdictions = {
+        j.pk: j
+        for j in Jurisdiction.objects.filter(status=PUBLISHED).select_related("parent").prefetch_related("aliases")
+    }
     periods = (
         RegimePeriod.objects.filter(status=PUBLISHED, jurisdiction_id__in=jurisdictions)
         .select_related("legal_model", "enacted_by")
@@ -640,6 +667,8 @@ def dump_dataset(*, root: Path) -> list[Path]:  # noqa: C901 (one pass writing e
             {
                 "slug": jurisdiction.slug,
                 "name": jurisdiction.name,
+                "aliases": _Flow(a.name for a in jurisdiction.aliases.all() if a.kind == AliasKind.ALIAS),
+                "former_names": _Flow(a.name for a in jurisdiction.aliases.all() if a.kind == AliasKind.FORMER),
                 "kind": jurisdiction.kind,
                 "iso_code": jurisdiction.iso_code,
                 "parent": jurisdictions[jurisdiction.parent_id].slug

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Deferrable, F, Func, Q, Value
@@ -28,6 +29,7 @@ from .querysets import (
     PolicyEventQuerySet,
     PublicJurisdictionManager,
     RegimePeriodQuerySet,
+    fold,
 )
 from .vocabulary import (
     CODED_ACTIVITY_FIELDS,
@@ -299,6 +301,10 @@ class Jurisdiction(Publishable):
     class Meta:
         permissions = [("publish_jurisdiction", "Can publish and unpublish jurisdictions")]
         ordering = ["name"]
+        indexes = [
+            # Search (JurisdictionQuerySet.search) matches folded names by trigrams.
+            GinIndex(OpClass(fold(F("name")), name="gin_trgm_ops"), name="jurisdiction_name_trigram"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["iso_code"],
@@ -352,6 +358,67 @@ class Jurisdiction(Publishable):
         """The parent as public pages and exports name it: None while the parent is a draft."""
         parent = self.parent
         return parent if parent is not None and parent.is_published else None
+
+    @property
+    def label(self) -> str:
+        """The name with its parent, so that places sharing a name are told apart in lists.
+
+        'Georgia (United States)', 'Clark County, Nevada', 'Sweden'. Load ``parent`` with the
+        row (``select_related("parent")``) when labelling many places.
+        """
+        parent = self.public_parent if self.parent_id is not None else None  # a draft parent is not named
+        if parent is None:
+            return self.name
+        if self.kind in (JurisdictionKind.COUNTY, JurisdictionKind.CITY):
+            return f"{self.name}, {parent.name}"
+        return f"{self.name} ({parent.name})"
+
+
+class AliasKind(models.TextChoices):
+    ALIAS = "alias", "Other name in use"
+    FORMER = "former", "Former name"
+
+
+@track_history("JurisdictionAliasHistory", "jurisdiction alias")
+class JurisdictionAlias(models.Model):
+    """Another name people search for: 'UK', 'Holland', 'Ivory Coast', or a former name ('Swaziland').
+
+    Search (``Jurisdiction.objects.search``) matches aliases as it matches names: case and
+    accents ignored.
+    """
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name="jurisdiction",
+        # CASCADE: an alias is part of the jurisdiction's own record, not history of its law.
+        on_delete=models.CASCADE,
+        related_name="aliases",
+    )
+    name = models.CharField("name", max_length=150, help_text="e.g. 'UK', 'Holland', 'Burma'.")
+    kind = models.CharField(
+        "kind",
+        max_length=10,
+        choices=AliasKind.choices,
+        default=AliasKind.ALIAS,
+        help_text="A former name is shown as such in search results ('formerly Swaziland').",
+    )
+
+    class Meta:
+        verbose_name = "alias"
+        verbose_name_plural = "aliases"
+        ordering = ["jurisdiction", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "name"],
+                name="jurisdiction_alias_once",
+                violation_error_message="This jurisdiction already has this alias.",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=AliasKind.values), name="jurisdiction_alias_kind"),
+            models.CheckConstraint(condition=~Q(name=""), name="jurisdiction_alias_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 @track_history("SourceHistory", "source")
@@ -837,7 +904,16 @@ class DataChange(models.Model):
 
 # Every table whose rows reach a public page raises the data version: the admin, publishing,
 # restore, load_atlas, imports and the shell all go through these triggers.
-for _model in (LegalModel, Jurisdiction, Source, PolicyEvent, RegimePeriod, RegimePeriodSource, PolicyEventSource):
+for _model in (
+    LegalModel,
+    Jurisdiction,
+    JurisdictionAlias,
+    Source,
+    PolicyEvent,
+    RegimePeriod,
+    RegimePeriodSource,
+    PolicyEventSource,
+):
     pgtrigger.register(bumps_data_version())(_model)
 
 

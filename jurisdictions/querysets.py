@@ -9,11 +9,58 @@ from __future__ import annotations
 import datetime
 from typing import cast
 
+from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import models
-from django.db.models import Case, Exists, F, FilteredRelation, OuterRef, Q, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    FilteredRelation,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Greatest
+from django.db.models.lookups import Contains, Exact, StartsWith
 from django.utils import timezone
 
 from .in_force import in_force_q
+
+# Search: longer text is cut; a fuzzy match below this is noise ("uk" and "Chuuk" score 0.33).
+SEARCH_MAX_LENGTH = 100
+FUZZY_MATCH = 0.45
+EXACT_MATCH = 3.0
+
+
+def fold(expression) -> Func:
+    """``atlas_fold(expression)``: lower case, accents removed, punctuation as single spaces.
+
+    The SQL function (migration 0006, on PostgreSQL's ``unaccent``) makes "Côte d’Ivoire" and
+    "COTE D'IVOIRE" one key, "cote d ivoire"; a trigram index covers ``atlas_fold(name)``.
+    """
+    return Func(expression, function="atlas_fold", output_field=CharField())
+
+
+def name_match(key, term, *, inside_words: bool = True) -> Case:
+    """How well a folded name matches the folded search term: 3 the same, 2 (+ similarity) a
+    prefix, 1.5 (+ similarity) a later word's prefix, 1 (+ similarity) anywhere inside a word
+    (unless ``inside_words`` is false: "uk" inside "Chuuk" is noise), else the trigram word
+    similarity (0 to 1, for typos)."""
+    similarity = TrigramSimilarity(key, term)
+    inside = [When(Contains(key, term), then=Value(1.0) + similarity)] if inside_words else []
+    return Case(
+        When(Exact(key, term), then=Value(EXACT_MATCH)),
+        When(StartsWith(key, term), then=Value(2.0) + similarity),
+        When(Contains(Concat(Value(" "), key), Concat(Value(" "), term)), then=Value(1.5) + similarity),
+        *inside,
+        default=TrigramWordSimilarity(term, key),
+        output_field=FloatField(),
+    )
 
 
 def published_q(prefix: str = "") -> Q:
@@ -118,6 +165,69 @@ class JurisdictionQuerySet(models.QuerySet):
     def roots(self) -> JurisdictionQuerySet:
         """Jurisdictions without a parent (countries and territories listed on their own)."""
         return self.filter(parent__isnull=True)
+
+    def search(self, text: str) -> JurisdictionQuerySet:
+        """Jurisdictions whose name, alias, former name, ISO code or slug matches ``text``, best first.
+
+        Case, accents and punctuation are ignored ("cote divoire" finds Côte d'Ivoire, "turkiye"
+        Turkey through its alias Türkiye). Each row gets ``search_rank``: 3 for an exact name,
+        alias, ISO code or slug ("UK" is the United Kingdom's alias, so it beats Ukraine, whose
+        name merely starts with "uk"), 2 and more for a name that starts with the text, 1.5 and
+        more for a later word that does ("kingdom"), else the trigram word similarity (typos);
+        matches below ``FUZZY_MATCH`` are left out. Ties: countries before their units, then by
+        name. Two queries: the aliases (a small table) first, then the jurisdictions, whose
+        conditions each use an index (a trigram index on the folded name).
+        """
+        from .models import JurisdictionAlias
+
+        # PostgreSQL refuses NUL in text: hostile input must not become an error page.
+        text = " ".join(str(text).replace("\x00", " ").split())[:SEARCH_MAX_LENGTH]
+        if not any(character.isalnum() for character in text):
+            return self.none()
+        term = fold(Value(text))
+        inside_words = len(text) >= 3
+        best_alias: dict[int, tuple[float, str, str]] = {}
+        for jurisdiction_id, rank, name, kind in (
+            JurisdictionAlias.objects.annotate(rank=name_match(fold(F("name")), term, inside_words=inside_words))
+            .filter(rank__gte=FUZZY_MATCH)
+            .values_list("jurisdiction_id", "rank", "name", "kind")
+        ):
+            if rank > best_alias.get(jurisdiction_id, (0.0,))[0]:
+                best_alias[jurisdiction_id] = (rank, name, kind)
+        name_key = fold(F("name"))
+        found = (
+            Q(Contains(name_key, term))
+            | Q(TrigramSimilar(name_key, term))
+            | Q(TrigramWordSimilar(name_key, term))
+            | Q(iso_code=text.upper())
+            | Q(slug=text.lower())
+            | Q(pk__in=list(best_alias))
+        )
+
+        def by_alias(index: int, default, output_field):
+            return Case(
+                *(When(pk=pk, then=Value(best[index])) for pk, best in best_alias.items()),
+                default=Value(default),
+                output_field=output_field,
+            )
+
+        code_rank = Case(
+            When(Q(iso_code=text.upper()) | Q(slug=text.lower()), then=Value(EXACT_MATCH)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        return (
+            self.filter(found)
+            .annotate(
+                name_rank=name_match(name_key, term, inside_words=inside_words),
+                alias_rank=by_alias(0, 0.0, FloatField()),
+                matched_alias=by_alias(1, "", CharField()),
+                matched_alias_kind=by_alias(2, "", CharField()),
+            )
+            .annotate(search_rank=Greatest(F("name_rank"), F("alias_rank"), code_rank))
+            .filter(search_rank__gte=FUZZY_MATCH)
+            .order_by("-search_rank", F("parent_id").asc(nulls_first=True), "name", "pk")
+        )
 
 
 _JurisdictionManager = models.Manager.from_queryset(JurisdictionQuerySet)

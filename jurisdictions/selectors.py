@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils import timezone
 from .data_version import current_data_version
 from .in_force import in_force_on
 from .models import (
+    AliasKind,
     Jurisdiction,
     PolicyEvent,
     PolicyEventSource,
@@ -22,6 +24,7 @@ from .models import (
     Revision,
     RevisionStatus,
 )
+from .querysets import EXACT_MATCH, fold
 
 
 def periods_with_sources():
@@ -58,7 +61,6 @@ class JurisdictionPage:
     events: list[PolicyEvent]
     children: list[Jurisdiction]
     ancestors: list[Jurisdiction]
-    compare_options: list[tuple[str, str]]
     timeline: list[TimelineEntry] = field(default_factory=list)
 
     @property
@@ -108,7 +110,6 @@ def jurisdiction_page(
         .with_regime(as_of=as_of)
         .order_by("name")
     )
-    compare_options = list(Jurisdiction.public.exclude(pk=jurisdiction.pk).order_by("name").values_list("slug", "name"))
     timeline = sorted(
         [TimelineEntry(p.start_date, p.start_precision, period=p) for p in history]
         + [TimelineEntry(e.date, e.date_precision, event=e) for e in events],
@@ -124,7 +125,6 @@ def jurisdiction_page(
         events=events,
         children=children,
         ancestors=jurisdiction.ancestors(public=not preview),
-        compare_options=compare_options,
         timeline=timeline,
     )
 
@@ -270,3 +270,78 @@ def upcoming(*, after: datetime.date | None = None) -> list[UpcomingEntry]:
             )
         )
     return sorted(entries, key=lambda entry: entry.date)
+
+
+# --- Finding places ---------------------------------------------------------------------
+
+# How a unit is written with its parent: "Georgia (United States)", "Clark County, Nevada".
+LABEL_WITH_PARENT = (
+    re.compile(r"^(?P<name>.+?) \((?P<parent>[^()]+)\)$"),
+    re.compile(r"^(?P<name>.+?), (?P<parent>.+)$"),
+)
+
+
+@dataclass
+class SearchResult:
+    """One place found by a search, with the alias that found it when that was not its name."""
+
+    place: Jurisdiction
+    also_called: str = ""
+    former_name: bool = False
+
+
+def search_places(text: str, *, limit: int = 50, as_of: datetime.date | None = None) -> list[SearchResult]:
+    """Public jurisdictions matching ``text`` (name, alias, former name, ISO code, slug), best
+    first, each with its parent (for its label) and the regime in force on ``as_of``; two queries."""
+    places = Jurisdiction.public.search(text).select_related("parent").with_regime(as_of=as_of)[:limit]
+    return [
+        SearchResult(
+            place,
+            also_called=place.matched_alias if place.alias_rank > place.name_rank else "",
+            former_name=place.matched_alias_kind == AliasKind.FORMER,
+        )
+        for place in places
+    ]
+
+
+@dataclass
+class PlaceLookup:
+    """What a typed place name resolves to: one ``place``, or ``candidates`` (several places
+    share the name: ``ambiguous``; or none matched exactly: the closest names, as suggestions)."""
+
+    place: Jurisdiction | None = None
+    candidates: list[Jurisdiction] = field(default_factory=list)
+    ambiguous: bool = False
+
+
+def find_place(text: str) -> PlaceLookup:
+    """The public jurisdiction that ``text`` names, as a person or a link would write it.
+
+    In order: its slug exactly as in addresses ("georgia"); a name, alias or ISO code that only
+    one place has, case and accents ignored ("ivory coast", "GB"); a label with the parent
+    ("Georgia (United States)", "Clark County, Nevada"). At most four queries.
+    """
+    text = " ".join(str(text).replace("\x00", " ").split())
+    if not text:
+        return PlaceLookup()
+    places = Jurisdiction.public.select_related("parent")
+    by_slug = places.filter(slug=text).first()
+    if by_slug is not None:
+        return PlaceLookup(place=by_slug)
+    found = list(places.search(text)[:5])
+    exact = [place for place in found if place.search_rank >= EXACT_MATCH]
+    if len(exact) == 1:
+        return PlaceLookup(place=exact[0])
+    for pattern in LABEL_WITH_PARENT:
+        match = pattern.match(text)
+        if match:
+            labelled = list(
+                places.annotate(name_key=fold(F("name")), parent_key=fold(F("parent__name"))).filter(
+                    name_key=fold(Value(match["name"])), parent_key=fold(Value(match["parent"]))
+                )[:2]
+            )
+            if len(labelled) == 1:
+                return PlaceLookup(place=labelled[0])
+    if exact:
+        return PlaceLookup(candidates=exact, ambiguous=True)
+    return PlaceLookup(candidates=found[:3])

@@ -6,9 +6,10 @@ from django.db.models import F, Q
 
 from jurisdictions.counts import NO_REGIME
 from jurisdictions.models import EventKind, Jurisdiction, JurisdictionKind, PolicyEvent, Region
-from jurisdictions.vocabulary import VARIES, LegalModelSlug, Treatment
+from jurisdictions.vocabulary import VARIES, Confidence, LegalModelSlug, Treatment
 
 from .as_of import AsOfField
+from .forms import PlaceField, PlaceInput
 
 MODEL_CHOICES = [
     *LegalModelSlug.choices,
@@ -38,10 +39,25 @@ class JurisdictionFilterForm(forms.Form):
         return list(dict.fromkeys(key for key in self.cleaned_data.get("sort") or [] if key)) or None
 
 
+class PlaceFilter(django_filters.Filter):
+    """One jurisdiction typed by name, alias, ISO code or slug (never a list of every place)."""
+
+    field_class = PlaceField
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(**{self.field_name: value})
+
+
 class JurisdictionFilterSet(django_filters.FilterSet):
     """Browse and export: jurisdictions with the regime in force on ``as_of``."""
 
-    q = django_filters.CharFilter(method="filter_text", label="Name or ISO code", max_length=100)
+    q = django_filters.CharFilter(
+        method="filter_text",
+        label="Name, other name or ISO code",
+        max_length=100,
+        help_text="Accents and case ignored: UK, Holland, Cote d'Ivoire, US-NV.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     legal_model = django_filters.MultipleChoiceFilter(
         field_name="regime_model_slug",
         choices=MODEL_CHOICES,
@@ -55,12 +71,11 @@ class JurisdictionFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         field_name="kind", choices=JurisdictionKind.choices, label="Kind", empty_label="Any kind"
     )
-    parent = django_filters.ModelChoiceFilter(
+    parent = PlaceFilter(
         field_name="parent",
-        queryset=Jurisdiction.public.filter(children__isnull=False).distinct(),
-        to_field_name="slug",
         label="Part of",
-        empty_label="Anywhere",
+        help_text="A country or state: its units are listed.",
+        widget=PlaceInput(attrs={"placeholder": "e.g. United States"}),
     )
     workers = django_filters.ChoiceFilter(
         field_name="regime_workers", choices=Treatment.choices, label="Sex workers", empty_label="Any treatment"
@@ -73,6 +88,13 @@ class JurisdictionFilterSet(django_filters.FilterSet):
         choices=Treatment.choices,
         label="Third parties",
         empty_label="Any treatment",
+    )
+    confidence = django_filters.MultipleChoiceFilter(
+        field_name="regime_confidence",
+        choices=Confidence.choices,
+        label="Confidence of the coding",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="How firmly the cited sources establish the regime: low means incomplete or conflicting sources.",
     )
     changed_since = django_filters.DateFilter(
         method="filter_changed_since",
@@ -126,15 +148,13 @@ class JurisdictionFilterSet(django_filters.FilterSet):
                 ordering.append(F(value[1:]).desc(nulls_last=True))
             else:
                 ordering.append(F(value).asc(nulls_last=True))
+        if not ordering and (self.form.cleaned_data.get("q") or "").strip():
+            ordering.append(F("search_rank").desc())  # best match first, as the site search
         return [*ordering, "name", "pk"]
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        return (
-            queryset.filter(Q(name__icontains=value) | Q(iso_code__iexact=value) | Q(slug__icontains=value))
-            if value
-            else queryset
-        )
+        """Names, aliases, former names and ISO codes, accents and case ignored (the site search)."""
+        return queryset.search(value) if value.strip() else queryset
 
     def filter_model(self, queryset, name, values):
         if not values:
@@ -162,13 +182,7 @@ class PolicyEventFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(
         choices=EventKind.choices, label="Kind", widget=forms.CheckboxSelectMultiple
     )
-    jurisdiction = django_filters.ModelChoiceFilter(
-        field_name="jurisdiction",
-        queryset=Jurisdiction.public.all(),
-        to_field_name="slug",
-        label="Jurisdiction",
-        empty_label="All jurisdictions",
-    )
+    jurisdiction = PlaceFilter(field_name="jurisdiction", label="Jurisdiction", help_text="Empty: everywhere.")
     model_change = django_filters.BooleanFilter(
         method="filter_model_change",
         label="Changed the legal model",

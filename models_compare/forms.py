@@ -1,4 +1,5 @@
-"""The comparison picker: 2 to 4 jurisdictions, each optionally at its own date."""
+"""Place pickers (typed names resolved by the server) and the comparison form: 2 to 4
+jurisdictions, each optionally at its own date."""
 
 import datetime
 import re
@@ -6,8 +7,11 @@ from typing import cast
 
 from django import forms
 from django.http import QueryDict
+from django.urls import reverse_lazy
 
 from jurisdictions.models import Jurisdiction
+from jurisdictions.querysets import SEARCH_MAX_LENGTH
+from jurisdictions.selectors import PlaceLookup, find_place
 
 from .as_of import check_as_of
 from .charts import FOCUS_VIEWS
@@ -29,6 +33,70 @@ class MapFocusForm(forms.Form):
 
 TOKEN = re.compile(r"^(?P<slug>[-a-z0-9]{1,150})(?:@(?P<date>.+))?$")
 
+SLUG = re.compile(r"^[-a-z0-9]{1,150}$")
+PLACE_MAX_LENGTH = 150
+
+
+class PlaceInput(forms.TextInput):
+    """A text box for a place; static/js/suggest.js adds suggestions from the suggest endpoint.
+
+    Never a list of every place: there may be tens of thousands.
+    """
+
+    def __init__(self, attrs=None):
+        defaults = {
+            "data-suggest": reverse_lazy("models_compare:suggest"),
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "placeholder": "e.g. Belgium, UK, Nevada",
+        }
+        super().__init__({**defaults, **(attrs or {})})
+
+
+def lookup_problem(text: str, lookup: PlaceLookup) -> str:
+    """Why ``text`` names no single place, with the places it might mean."""
+    labels = [f"“{place.label}”" for place in lookup.candidates]
+    if lookup.ambiguous:
+        return f"“{text}” could be {' or '.join(labels)}: type the name as shown to choose one."
+    hint = f" Did you mean {' or '.join(labels)}?" if labels else " Check the spelling, or search for the place."
+    return f"There is no jurisdiction “{text}”.{hint}"
+
+
+class PlaceField(forms.CharField):
+    """A jurisdiction typed as a person would: its name, an alias, its ISO code, its label with
+    its parent ("Georgia (United States)") or its address slug. Cleans to the Jurisdiction; an
+    unknown or ambiguous name is a form error that names the candidates."""
+
+    widget = PlaceInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", PLACE_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        lookup = find_place(text)
+        if lookup.place is None:
+            raise forms.ValidationError(lookup_problem(text, lookup))
+        return lookup.place
+
+
+class SearchForm(forms.Form):
+    """``?q=``: a place's name, other name, former name or ISO code."""
+
+    q = forms.CharField(
+        label="Search places",
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        error_messages={"max_length": "Search for at most %(limit_value)d characters (you typed %(show_value)d)."},
+    )
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].split())
+
 
 class CompareForm(forms.Form):
     """``?j=sweden&j=new-zealand`` or ``?j=belgium@2021-01-01&j=belgium``.
@@ -46,25 +114,14 @@ class CompareForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        tokens = [str(t).strip().lower() for t in (data.get("j") or [])]
+        tokens = [" ".join(str(t).split()) for t in (data.get("j") or [])]
         dates = [str(d).strip() for d in (data.get("on") or [])]
-        default_date = data.get("as_of")
-        items, problems = [], []
-        for index, token in enumerate(tokens):
-            if not token:
-                continue
-            try:
-                items.append(_comparison_item(token, dates[index] if index < len(dates) else "", default_date))
-            except forms.ValidationError as error:
-                problems.extend(error.messages)
+        wanted, problems = _dated_places(tokens, dates, data.get("as_of"))
         if problems:
             raise forms.ValidationError(problems)
-        known = dict(Jurisdiction.public.filter(slug__in={i.slug for i in items}).values_list("slug", "name"))
-        unknown = sorted({i.slug for i in items} - set(known))
-        if unknown:
-            raise forms.ValidationError(
-                [f"There is no jurisdiction “{slug}”. Choose one from the list below." for slug in unknown]
-            )
+        items, problems = _resolved(wanted)
+        if problems:
+            raise forms.ValidationError(problems)
         if len(set(items)) != len(items):
             raise forms.ValidationError(
                 "The same jurisdiction at the same date is listed twice. To compare a place "
@@ -88,20 +145,46 @@ def _today():
     return timezone.localdate()
 
 
-def _comparison_item(token: str, form_date: str, default_date: datetime.date | None) -> ComparisonItem:
-    """One ``slug`` or ``slug@YYYY-MM-DD`` of the comparison; ``form_date`` is its date field, if any."""
-    match = TOKEN.match(token)
-    if not match:
-        raise forms.ValidationError(f"“{token[:60]}” is not a jurisdiction address.")
-    raw_date = match["date"] or form_date
-    if not raw_date:
-        return ComparisonItem(match["slug"], default_date or _today(), bool(default_date))
-    try:
-        when = _checked_date(datetime.date.fromisoformat(raw_date))
-    except (ValueError, forms.ValidationError) as error:
-        detail = error.messages[0] if isinstance(error, forms.ValidationError) else "write dates as YYYY-MM-DD"
-        raise forms.ValidationError(f"The date for “{match['slug']}” is not usable: {detail}") from None
-    return ComparisonItem(match["slug"], when or _today(), True)
+def _dated_places(tokens: list[str], dates: list[str], default_date) -> tuple[list[tuple], list[str]]:
+    """[(typed place, date, explicit)] from ``place`` or ``place@YYYY-MM-DD`` tokens and the
+    parallel ``on`` dates; and the problems found."""
+    wanted, problems = [], []
+    for index, token in enumerate(tokens):
+        if not token:
+            continue
+        text, _, raw_date = token.partition("@")
+        text = text.strip()
+        if not text or len(text) > PLACE_MAX_LENGTH:
+            problems.append(f"“{token[:60]}” is not a jurisdiction name or address.")
+            continue
+        raw_date = raw_date.strip() or (dates[index] if index < len(dates) else "")
+        if not raw_date:
+            wanted.append((text, default_date or _today(), bool(default_date)))
+            continue
+        try:
+            wanted.append((text, _checked_date(datetime.date.fromisoformat(raw_date)), True))
+        except (ValueError, forms.ValidationError) as error:
+            detail = error.messages[0] if isinstance(error, forms.ValidationError) else "write dates as YYYY-MM-DD"
+            problems.append(f"The date for “{text}” is not usable: {detail}")
+    return wanted, problems
+
+
+def _resolved(wanted: list[tuple]) -> tuple[list[ComparisonItem], list[str]]:
+    """Comparison items for the typed places: addresses (slugs) in one query, anything else
+    resolved as a typed name; and a problem for each name that is unknown or ambiguous."""
+    slugs = {text for text, _, _ in wanted if SLUG.match(text)}
+    known = set(Jurisdiction.public.filter(slug__in=slugs).values_list("slug", flat=True))
+    items, problems = [], []
+    for text, when, explicit in wanted:
+        if text in known:
+            items.append(ComparisonItem(text, when, explicit))
+            continue
+        lookup = find_place(text)
+        if lookup.place is None:
+            problems.append(lookup_problem(text, lookup))
+        else:
+            items.append(ComparisonItem(lookup.place.slug, when, explicit))
+    return items, problems
 
 
 def _checked_date(value: datetime.date | None) -> datetime.date | None:

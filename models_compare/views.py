@@ -8,7 +8,7 @@ from typing import cast
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,10 +24,11 @@ from . import citation
 from .as_of import AsOfForm, AsOfMixin, render_bad_request
 from .charts import has_unit_map, models_over_time, over_time_chart_svg, unit_map, world_map
 from .filters import JurisdictionFilterSet, PolicyEventFilterSet
-from .forms import CompareForm, MapFocusForm
+from .forms import CompareForm, MapFocusForm, SearchForm
 from .selectors import build_comparison
 
 PAGE_SIZE = 50
+SEARCH_LIMIT, SUGGEST_LIMIT = 50, 8
 
 
 def _page(request, object_list, per_page=PAGE_SIZE):
@@ -94,25 +95,78 @@ class BrowseView(View):
         )
 
 
-def _pickers(form: CompareForm) -> list[dict]:
-    """The four picker columns, pre-filled with what was asked for (valid or not)."""
-    columns = []
-    data = cast(QueryDict, form.data)
-    tokens = [str(t).strip().lower() for t in data.getlist("j") if str(t).strip()][:4]
-    dates = data.getlist("on")
-    for index in range(4):
-        slug, _, when = (tokens[index] if index < len(tokens) else "").partition("@")
-        if not when and index < len(dates):
-            when = dates[index]
-        columns.append({"index": index, "slug": slug, "date": when})
-    return columns
+class SearchView(View):
+    """Places by name, other name, former name or ISO code, best match first (``?q=``)."""
+
+    def get(self, request):
+        form = SearchForm(request.GET)
+        if not form.is_valid():
+            return render(request, "models_compare/search.html", {"form": form}, status=400)
+        query = form.cleaned_data["q"]
+        results = jurisdiction_selectors.search_places(query, limit=SEARCH_LIMIT) if query else []
+        return render(
+            request,
+            "models_compare/search.html",
+            {"form": form, "query": query, "results": results, "limit": SEARCH_LIMIT},
+        )
+
+
+class SuggestView(View):
+    """Up to eight places for a search box or picker, as JSON (what static/js/suggest.js reads)."""
+
+    def get(self, request):
+        form = SearchForm(request.GET)
+        if not form.is_valid():
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        query = form.cleaned_data["q"]
+        results = jurisdiction_selectors.search_places(query, limit=SUGGEST_LIMIT) if query else []
+        return JsonResponse(
+            {
+                "query": query,
+                "results": [
+                    {
+                        "slug": result.place.slug,
+                        "name": result.place.name,
+                        "label": result.place.label,
+                        "url": result.place.get_absolute_url(),
+                        "also_called": result.also_called,
+                        "model": "Varies within"
+                        if result.place.regime_varies
+                        else (result.place.regime_model_name or "No regime recorded"),
+                    }
+                    for result in results
+                ],
+            }
+        )
+
+
+def _pickers(form: CompareForm, comparison=None) -> list[dict]:
+    """The four picker columns, pre-filled with what was compared (by label) or, after an
+    error, with what was typed."""
+    if comparison is not None:
+        filled = [
+            (column.jurisdiction.label, column.item.as_of.isoformat() if column.item.explicit_date else "")
+            for column in comparison.columns
+        ]
+    else:
+        data = cast(QueryDict, form.data)
+        tokens = [" ".join(str(t).split()) for t in data.getlist("j")]
+        dates = data.getlist("on")
+        filled = []
+        for index, token in enumerate(tokens):
+            text, _, when = token.partition("@")
+            if not when and index < len(dates):
+                when = dates[index]
+            if text or when:
+                filled.append((text[:150], when[:10]))
+    filled = filled[:4] + [("", "")] * (4 - len(filled[:4]))
+    return [{"index": index, "text": text, "date": when} for index, (text, when) in enumerate(filled)]
 
 
 class CompareView(View):
     def get(self, request):
         form = CompareForm(request.GET)
-        options = Jurisdiction.public.order_by("name").values_list("slug", "name")
-        context = {"form": form, "options": list(options), "pickers": _pickers(form)}
+        context = {"form": form, "pickers": _pickers(form)}
         if not form.submitted:
             return render(request, "models_compare/compare.html", context)
         if not form.is_valid():
@@ -121,9 +175,13 @@ class CompareView(View):
         canonical = "&".join(f"j={item.token}" for item in items)
         if request.GET.urlencode(safe="@") != canonical:
             return redirect(f"{reverse('models_compare:compare')}?{canonical}")
-        context["comparison"] = build_comparison(items=items)
-        context["permalink"] = request.build_absolute_uri()
-        context["citation"] = citation.comparison_citation(request, columns=context["comparison"].columns)
+        comparison = build_comparison(items=items)
+        context.update(
+            comparison=comparison,
+            pickers=_pickers(form, comparison),
+            permalink=request.build_absolute_uri(),
+            citation=citation.comparison_citation(request, columns=comparison.columns),
+        )
         return render(request, "models_compare/compare.html", context)
 
 

@@ -265,7 +265,7 @@ class TestCompare:
             ("j=sweden&j=belgium&j=new-zealand&j=federation&j=province", "at most 4"),
             ("j=sweden@1800-01-01&j=belgium", "1 January 1990"),
             ("j=sweden@2003-02-30&j=belgium", "YYYY-MM-DD"),
-            ("j=<script>&j=belgium", "not a jurisdiction address"),
+            ("j=<script>&j=belgium", "no jurisdiction “&lt;script&gt;”"),
         ],
     )
     def test_bad_comparisons_give_a_helpful_page(self, client, atlas, query, message):
@@ -277,6 +277,49 @@ class TestCompare:
     def test_compare_query_count_is_fixed(self, client, atlas, many_jurisdictions, django_assert_max_num_queries):
         with django_assert_max_num_queries(7):  # including the dataset and data versions
             client.get("/compare/?j=sweden&j=new-zealand&j=belgium&j=federation")
+        # A before/after comparison adds one query: the events between the dates.
+        with django_assert_max_num_queries(6):
+            client.get("/compare/?j=new-zealand@2000-01-01&j=new-zealand")
+
+    def test_differs_ignores_missing_codings(self, client, atlas):
+        import datetime
+
+        from tests.factories import JurisdictionFactory, RegimePeriodFactory
+
+        coded = JurisdictionFactory(slug="coded-land", name="Coded Land")
+        RegimePeriodFactory(jurisdiction=coded, start_date=datetime.date(2000, 1, 1), advertising="lawful")
+        uncoded = JurisdictionFactory(slug="uncoded-land", name="Uncoded Land")
+        RegimePeriodFactory(jurisdiction=uncoded, start_date=datetime.date(2000, 1, 1), advertising="unknown")
+        comparison = client.get("/compare/?j=coded-land&j=uncoded-land").context["comparison"]
+        advertising = next(row for row in comparison.rows if row.label == "Advertising")
+        assert advertising.values == ["Lawful", "Not yet coded"]
+        assert advertising.incomplete and not advertising.differs
+        # The same model and treatments: no coded value disagrees except the dates.
+        assert [row.label for row in comparison.rows if row.differs] == []
+        # A column with no regime on its date is missing too, not different.
+        before = client.get("/compare/?j=coded-land@1995-01-01&j=coded-land").context["comparison"]
+        assert before.difference_count == 0 and before.rows[0].values[0] == "No regime recorded on this date"
+
+    def test_before_and_after_is_titled_by_place_and_dates(self, client, atlas):
+        body = client.get("/compare/?j=belgium@2021-01-01&j=belgium").content.decode()
+        assert "Belgium: 1 January 2021 and today" in body
+        assert "Belgium and Belgium" not in body
+
+    def test_model_cells_carry_their_swatch_and_name(self, client, atlas):
+        body = client.get("/compare/?j=belgium@2021-01-01&j=belgium").content.decode()
+        table = body.split('<table class="compare')[1].split("</table>")[0]
+        assert 'class="badge model-partial_criminalization"' in table and "Partial criminalisation</span>" in table
+        assert 'class="badge model-decriminalization"' in table
+
+    def test_notes_and_events_between_the_dates_follow_the_table(self, client, atlas):
+        body = client.get("/compare/?j=new-zealand@2000-01-01&j=new-zealand").content.decode()
+        after_table = body.split("</table>")[1]
+        assert "Events between these dates" in after_table
+        assert "Parliament passes the Prostitution Reform Act 2003" in after_table
+        assert "The Prostitution Reform Act 2003 comes into force" in after_table
+        assert "Notes on these codings" in after_table
+        other = client.get("/compare/?j=new-zealand@2004-01-01&j=new-zealand").context["comparison"]
+        assert other.events_between == []
 
 
 class TestModelsAndEvents:
@@ -321,8 +364,9 @@ class TestModelsAndEvents:
 def test_compare_pickers_are_prefilled_with_the_comparison(client, atlas):
     response = client.get("/compare/?j=belgium@2021-01-01&j=belgium")
     body = response.content.decode()
-    assert body.count('value="belgium" selected') == 2
+    assert body.count('name="j" value="Belgium"') == 2
     assert 'name="on" min="1990-01-01" value="2021-01-01"' in body
+    assert "<select" not in body.split('id="picker-heading"')[1]
 
 
 def test_about_page_explains_confidence_licence_and_citation(client, db):
