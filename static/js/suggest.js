@@ -23,8 +23,7 @@
     list.className = "suggest-list";
     list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", "Suggested places");
-    list.hidden = true;
-    wrapper.appendChild(list);
+    // The list is in the page only while it shows suggestions (an empty listbox is invalid ARIA).
     var status = document.createElement("p");
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
@@ -33,7 +32,6 @@
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
-    input.setAttribute("aria-controls", listId);
     input.setAttribute("autocomplete", "off");
 
     var endpoint = input.getAttribute("data-suggest");
@@ -43,8 +41,19 @@
     var timer = null;
     var latest = 0;
 
+    function isOpen() {
+      return list.isConnected;
+    }
+
+    function open() {
+      wrapper.appendChild(list);
+      input.setAttribute("aria-controls", listId);
+      input.setAttribute("aria-expanded", "true");
+    }
+
     function close() {
-      list.hidden = true;
+      list.remove();
+      input.removeAttribute("aria-controls");
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
       active = -1;
@@ -99,8 +108,7 @@
       });
       active = -1;
       if (places.length) {
-        list.hidden = false;
-        input.setAttribute("aria-expanded", "true");
+        open();
         status.textContent = places.length + (places.length === 1 ? " place" : " places") + " suggested.";
       } else {
         close();
@@ -130,10 +138,9 @@
     });
 
     input.addEventListener("keydown", function (event) {
-      if (list.hidden) {
+      if (!isOpen()) {
         if (event.key === "ArrowDown" && results.length) {
-          list.hidden = false;
-          input.setAttribute("aria-expanded", "true");
+          open();
           highlight(0);
           event.preventDefault();
         }

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from jurisdictions import services
-from jurisdictions.dataset import read_dataset
+from jurisdictions.dataset import DatasetError, read_dataset
 from jurisdictions.dataset_sync import dump_dataset, load_dataset
 from jurisdictions.models import Jurisdiction, LoadedRecord, PolicyEvent, RegimePeriod, Source
 from tests.factories import RegimePeriodFactory, SourceFactory, legal_model
@@ -236,3 +236,31 @@ def test_records_loaded_before_fingerprints_update_unless_a_person_changed_them(
     assert Source.objects.get(slug="federation-act").title == "Federation Act 1901"
     assert [c.key for c in report.conflicts] == ["province@1990-01-01"]
     assert province_period(D(1990, 1, 1)).notes == "Changed in the admin."
+
+
+def test_aliases_load_update_and_dump(files, tmp_path):
+    edit(
+        files / "federation.yaml",
+        "    name: Federation\n",
+        "    name: Federation\n    aliases: [Fed, The Federation]\n    former_names: [Old Dominion]\n",
+    )
+    load_dataset(read_dataset(files))
+    federation = Jurisdiction.objects.get(slug="federation")
+    assert sorted(federation.aliases.values_list("name", "kind")) == [
+        ("Fed", "alias"),
+        ("Old Dominion", "former"),
+        ("The Federation", "alias"),
+    ]
+    edit(files / "federation.yaml", "    aliases: [Fed, The Federation]\n", "    aliases: [Fed]\n")
+    report = load_dataset(read_dataset(files))
+    assert not report.conflicts
+    assert sorted(federation.aliases.values_list("name", flat=True)) == ["Fed", "Old Dominion"]
+    dump_dataset(root=tmp_path / "dumped")
+    text = (tmp_path / "dumped" / "federation.yaml").read_text()
+    assert "    name: Federation\n    aliases: [Fed]\n    former_names: [Old Dominion]\n" in text
+
+
+def test_an_alias_listed_twice_is_refused(files):
+    edit(files / "federation.yaml", "    name: Federation\n", "    name: Federation\n    aliases: [Fed, Fed]\n")
+    with pytest.raises(DatasetError, match="'Fed' is listed twice"):
+        read_dataset(files)
