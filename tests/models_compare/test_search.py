@@ -12,7 +12,7 @@ from jurisdictions.selectors import find_place
 from jurisdictions.services import load_dataset
 from tests.shared_data import shared_per_module
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # reads the whole curated dataset
 
 
 def _load_curated():

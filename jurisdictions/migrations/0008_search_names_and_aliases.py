@@ -24,7 +24,7 @@ CREATE OR REPLACE FUNCTION atlas_fold(value text) RETURNS text
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jurisdictions', '0006_revisions_fingerprints_reviewer'),
+        ('jurisdictions', '0007_event_kind_scheduled_review'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 
