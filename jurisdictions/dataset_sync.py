@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db.models import Model, Prefetch
 
 from .dataset import Dataset
 from .models import (
@@ -36,6 +36,7 @@ from .models import (
     PolicyEventSource,
     PublicationStatus,
     RegimePeriod,
+    RegimePeriodSource,
     Revision,
     Source,
 )
@@ -615,6 +616,12 @@ def _compact(mapping: dict) -> dict:
     return {key: value for key, value in mapping.items() if value not in ("", None, False, [], {})}
 
 
+def _citations_in_order(through) -> Prefetch:
+    """Citations in the order they were written (the files' order): without an ORDER BY,
+    PostgreSQL may return them in any order, and a dump would not round-trip."""
+    return Prefetch("citations", queryset=through.objects.select_related("source").order_by("pk"))
+
+
 def _sources_value(citations) -> list:
     items = [c.source.slug if not c.pinpoint else {"key": c.source.slug, "pinpoint": c.pinpoint} for c in citations]
     return _Flow(items) if all(isinstance(item, str) for item in items) else items
@@ -639,12 +646,14 @@ def dump_dataset(*, root: Path) -> list[Path]:  # noqa: C901 (one pass writing e
     periods = (
         RegimePeriod.objects.filter(status=PUBLISHED, jurisdiction_id__in=jurisdictions)
         .select_related("legal_model", "enacted_by")
-        .prefetch_related("citations__source")
+        .prefetch_related(_citations_in_order(RegimePeriodSource))
         .order_by("start_date")
     )
     events = [
         event
-        for event in PolicyEvent.objects.filter(status=PUBLISHED).prefetch_related("citations__source")
+        for event in PolicyEvent.objects.filter(status=PUBLISHED).prefetch_related(
+            _citations_in_order(PolicyEventSource)
+        )
         if event.jurisdiction_id is None or event.jurisdiction_id in jurisdictions
     ]
 
