@@ -120,6 +120,7 @@ class PeriodRecord:
     origin: str = ""
     start_precision: str = "day"
     end_precision: str = "day"
+    model_exception: str = ""
 
     @property
     def varies_within(self) -> bool:
@@ -336,6 +337,7 @@ class _Reader:
             start_precision=self.precision(data, "start_precision", start, where),
             end_date=end,
             end_precision=self.precision(data, "end_precision", end, where),
+            model_exception=self.text(data, "model_exception", where, required=False),
             in_force_before_start=self.boolean(data, "in_force_before_start", where),
             legal_model=None if varies else model,
             treatment_of_workers=treatments["workers"],

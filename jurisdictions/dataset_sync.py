@@ -147,6 +147,7 @@ def file_entries(dataset: Dataset) -> dict[str, list[Entry]]:
                         "confidence": period.confidence,
                         "needs_review": period.needs_review,
                         "notes": period.notes,
+                        "model_exception": period.model_exception,
                         "enacted_by": period.enacted_by,
                         "sources": _citations(period.citations),
                         "status": PUBLISHED,
@@ -233,6 +234,7 @@ def row_values(kind: str, row: Any) -> dict[str, Any]:  # a Source, Jurisdiction
         "confidence": row.confidence,
         "needs_review": row.needs_review,
         "notes": row.notes,
+        "model_exception": row.model_exception,
         "enacted_by": row.enacted_by.slug if row.enacted_by_id else None,
         "sources": citations,
         "status": row.status,
@@ -745,6 +747,7 @@ def dump_dataset(*, root: Path) -> list[Path]:  # noqa: C901 (one pass writing e
                     "confidence": period.confidence,
                     "needs_review": period.needs_review,
                     "notes": _Prose(period.notes),
+                    "model_exception": _Prose(period.model_exception),
                     "enacted_by": period.enacted_by.slug if period.enacted_by else None,
                 }
             ),

@@ -33,6 +33,7 @@ from .querysets import (
 )
 from .vocabulary import (
     CODED_ACTIVITY_FIELDS,
+    MODEL_DEFINITIONS,
     ActivityStatus,
     Confidence,
     LegalModelSlug,
@@ -231,6 +232,14 @@ class LegalModel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def covers(self) -> list[dict]:
+        """What the model covers, role by role: [{role, treatments: [{slug, label}]}], the most
+        common treatment first (``vocabulary.MODEL_DEFINITIONS``, which validate_atlas applies)."""
+        return [
+            {"role": name, "treatments": [{"slug": value, "label": Treatment(value).label} for value in values]}
+            for _, name, values in MODEL_DEFINITIONS[self.slug].roles()
+        ]
 
 
 @track_history("JurisdictionHistory", "jurisdiction")
@@ -666,6 +675,12 @@ class RegimePeriod(Publishable):
         choices=Confidence.choices,
         default=Confidence.MEDIUM,
         help_text="How firmly the cited sources establish this coding.",
+    )
+    model_exception = models.TextField(
+        "why the treatments differ from the model",
+        blank=True,
+        help_text="Only when a role's treatment falls outside what the legal model covers (see the models "
+        "page): why the period is coded with this model all the same, with the source.",
     )
     needs_review = models.BooleanField(
         "needs review", default=False, help_text="Tick when something is uncertain; say what in the notes."

@@ -26,6 +26,7 @@ import pycountry
 
 from .dataset import Citation, Dataset, EventRecord, JurisdictionRecord, PeriodRecord
 from .in_force import in_force_on
+from .vocabulary import MODEL_DEFINITIONS
 
 # The 193 UN member states (ISO 3166-1 alpha-2).
 UN_MEMBER_STATES = frozenset(
@@ -150,6 +151,30 @@ def _check_units_cover(
             )
 
 
+def _check_model_definition(period: PeriodRecord, problems: list[str]) -> None:
+    """A period's treatments fall within its model's definition, or a note says why not."""
+    if period.legal_model is None:  # varies within: no treatments to check
+        return
+    definition = MODEL_DEFINITIONS[period.legal_model]
+    outside = definition.outside(
+        workers=period.treatment_of_workers,
+        clients=period.treatment_of_clients,
+        third_parties=period.treatment_of_third_parties,
+    )
+    if outside and not period.model_exception:
+        allowed = "; ".join(
+            f"{name}: {' or '.join(values)}" for _, name, values in definition.roles() if name in outside
+        )
+        problems.append(
+            f"{period.origin}: {', '.join(outside).lower()} coded outside what '{period.legal_model}' covers "
+            f"({allowed}); recode it from the sources, or explain the exception in 'model_exception' (docs/DATA.md)"
+        )
+    elif period.model_exception and not outside:
+        problems.append(
+            f"{period.origin}: 'model_exception' is given but the treatments fit '{period.legal_model}': remove it"
+        )
+
+
 def _check_jurisdiction(
     record: JurisdictionRecord,
     dataset: Dataset,
@@ -163,6 +188,8 @@ def _check_jurisdiction(
         _check_period_sources(period, dataset, problems)
         if period.varies_within:
             _check_units_cover(record, period, units, problems)
+        else:
+            _check_model_definition(period, problems)
     _check_passage_and_entry_into_force(record, events, dataset, problems)
     if record.iso_code and not iso_code_exists(record.iso_code):
         problems.append(f"{record.origin}: ISO code {record.iso_code} does not exist (pycountry)")

@@ -3,6 +3,8 @@
 Changing a value here changes a public contract; add, never rename.
 """
 
+from dataclasses import dataclass
+
 from django.db import models
 
 
@@ -63,3 +65,63 @@ class Confidence(models.TextChoices):
 ACTIVITY_FIELDS = ("street_work", "indoor_work_alone", "working_together", "brothels", "advertising")
 REQUIREMENT_FIELDS = ("registration", "health_checks")
 CODED_ACTIVITY_FIELDS = (*ACTIVITY_FIELDS, *REQUIREMENT_FIELDS)
+
+
+@dataclass(frozen=True)
+class ModelDefinition:
+    """What a legal model covers: the treatments of each role that laws of this model have, the
+    most common first. ``validate_atlas`` reports a period coded with the model whose treatments
+    fall outside these, unless its ``model_exception`` note explains why."""
+
+    workers: tuple[str, ...]
+    clients: tuple[str, ...]
+    third_parties: tuple[str, ...]
+
+    def roles(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """[(role key, role name, treatments)] in the order pages list them."""
+        return [
+            ("workers", "Sex workers", self.workers),
+            ("clients", "Clients", self.clients),
+            ("third_parties", "Third parties", self.third_parties),
+        ]
+
+    def outside(self, *, workers: str, clients: str, third_parties: str) -> list[str]:
+        """The role names whose treatment this definition does not cover ([] when all fit)."""
+        coded = {"workers": workers, "clients": clients, "third_parties": third_parties}
+        return [name for key, name, allowed in self.roles() if coded[key] not in allowed]
+
+
+# What each model covers, read from the laws coded (see docs/DATA.md, "Legal models"). Full
+# criminalisation punishes selling with or without punishing clients (Russia's and Central Asia's
+# administrative codes fine only the seller); partial criminalisation leaves selling lawful and may
+# or may not reach clients (kerb-crawling) and every third party (letting rooms may be lawful);
+# Nordic laws may still catch two workers sharing premises; legalisation may license individual
+# workers while criminalising every third party, and may license clients' venues; decriminalisation
+# leaves sex-work businesses under general business or planning licensing.
+MODEL_DEFINITIONS: dict[str, ModelDefinition] = {
+    LegalModelSlug.CRIMINALIZATION: ModelDefinition(
+        workers=(Treatment.CRIMINALIZED,),
+        clients=(Treatment.CRIMINALIZED, Treatment.LEGAL),
+        third_parties=(Treatment.CRIMINALIZED,),
+    ),
+    LegalModelSlug.PARTIAL_CRIMINALIZATION: ModelDefinition(
+        workers=(Treatment.PARTIALLY_CRIMINALIZED, Treatment.LEGAL),
+        clients=(Treatment.LEGAL, Treatment.PARTIALLY_CRIMINALIZED),
+        third_parties=(Treatment.CRIMINALIZED, Treatment.PARTIALLY_CRIMINALIZED),
+    ),
+    LegalModelSlug.NORDIC: ModelDefinition(
+        workers=(Treatment.LEGAL, Treatment.PARTIALLY_CRIMINALIZED),
+        clients=(Treatment.CRIMINALIZED,),
+        third_parties=(Treatment.CRIMINALIZED,),
+    ),
+    LegalModelSlug.LEGALIZATION: ModelDefinition(
+        workers=(Treatment.REGULATED,),
+        clients=(Treatment.LEGAL, Treatment.REGULATED),
+        third_parties=(Treatment.REGULATED, Treatment.CRIMINALIZED),
+    ),
+    LegalModelSlug.DECRIMINALIZATION: ModelDefinition(
+        workers=(Treatment.LEGAL,),
+        clients=(Treatment.LEGAL,),
+        third_parties=(Treatment.REGULATED, Treatment.LEGAL),
+    ),
+}

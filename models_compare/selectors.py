@@ -110,7 +110,11 @@ class Comparison:
     @property
     def notes(self) -> list[tuple[ComparisonColumn, str]]:
         """(column, notes) for each column whose regime carries notes."""
-        return [(column, column.period.notes) for column in self.columns if column.period and column.period.notes]
+        return [
+            (column, " ".join(filter(None, [column.period.notes, column.period.model_exception])))
+            for column in self.columns
+            if column.period and (column.period.notes or column.period.model_exception)
+        ]
 
 
 def _and(parts: list[str]) -> str:

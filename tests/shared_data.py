@@ -82,3 +82,7 @@ def restore_migrated_rows() -> None:
     migration = importlib.import_module("models_compare.migrations.0002_the_five_legal_models")
     for values in migration.LEGAL_MODELS:
         LegalModel.objects.update_or_create(slug=values["slug"], defaults=values)
+    # ... as later migrations left them.
+    described = importlib.import_module("jurisdictions.migrations.0009_model_definitions")
+    for slug, values in described.CHANGES.items():
+        LegalModel.objects.filter(slug=slug).update(**values)
