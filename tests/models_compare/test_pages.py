@@ -424,3 +424,18 @@ def test_hostile_text_in_records_is_escaped_on_public_pages(client, db):
     for url in ["/jurisdictions/ruritania/", "/jurisdictions/", "/events/", "/events/feed/", "/"]:
         body = client.get(url).content.decode()
         assert "<script>alert" not in body and "<img src=x" not in body and "<b onmouseover" not in body, url
+
+
+def test_browse_shows_and_filters_by_confidence(client, atlas):
+    import datetime
+
+    from tests.factories import JurisdictionFactory, RegimePeriodFactory
+
+    unsure = JurisdictionFactory(slug="unsure-land", name="Unsure Land")
+    RegimePeriodFactory(jurisdiction=unsure, start_date=datetime.date(2000, 1, 1), confidence="low")
+    response = client.get("/jurisdictions/", {"confidence": "low"})
+    assert [j.slug for j in response.context["page_obj"]] == ["unsure-land"]
+    assert '<span class="confidence confidence-low">Low</span>' in response.content.decode()
+    everyone = client.get("/jurisdictions/").context["page_obj"]
+    assert {j.regime_confidence for j in everyone} > {"low"}
+    assert client.get("/jurisdictions/", {"confidence": "certain"}).status_code == 400
