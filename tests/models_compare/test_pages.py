@@ -439,3 +439,8 @@ def test_browse_shows_and_filters_by_confidence(client, atlas):
     everyone = client.get("/jurisdictions/").context["page_obj"]
     assert {j.regime_confidence for j in everyone} > {"low"}
     assert client.get("/jurisdictions/", {"confidence": "certain"}).status_code == 400
+
+
+def test_an_empty_compare_page_shows_no_error(client, atlas):
+    response = client.get("/compare/")
+    assert response.status_code == 200 and "cannot be shown" not in response.content.decode()
