@@ -15,6 +15,14 @@ CHANGES = {
         "summary": "Selling sex is an offence (criminal or administrative), and so is organising or profiting from "
         "it; in most of these countries buying sex is an offence too, in some only the seller is punished.",
         "typical_clients": "criminalized",
+        "description": (
+            "Selling sex is an offence, criminal or administrative (a fine or detention for the act of "
+            "selling), and so is organising, hosting or profiting from it. In most of these countries the "
+            "person who buys sex commits an offence too; in some, such as Russia and several Central Asian "
+            "states whose administrative codes fine only the seller, the buyer is not punished. Penalties "
+            "range from fines to imprisonment, and in some countries administrative detention or "
+            "'re-education'."
+        ),
     },
     "partial_criminalization": {
         "summary": "Selling sex is legal, but soliciting, working together, brothels and third parties are "
