@@ -166,8 +166,10 @@ DATABASES["default"]["OPTIONS"] = database_timeouts(DATABASES["default"].get("OP
 # --- Content-Security-Policy ---------------------------------------------------
 # Everything from this origin only; no inline script or style anywhere (the map and charts
 # style themselves with classes and SVG attributes). A nonce admits the few inline blocks
-# Django's admin writes itself (e.g. the change list's <style nonce=...>).
-CONTENT_SECURITY_POLICY = {
+# Django's admin writes itself (e.g. the change list's <style nonce=...>). A view that must
+# be framed elsewhere overrides frame-ancestors with django.views.decorators.csp.csp_override
+# (and X-Frame-Options with xframe_options_exempt).
+SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
@@ -176,8 +178,6 @@ CONTENT_SECURITY_POLICY = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-# Reported, not yet enforced: the map's and charts' swatches still use inline styles.
-SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY
 
 # --- Auth -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
