@@ -169,7 +169,7 @@ DATABASES["default"]["OPTIONS"] = database_timeouts(DATABASES["default"].get("OP
 # Django's admin writes itself (e.g. the change list's <style nonce=...>). A view that must
 # be framed elsewhere overrides frame-ancestors with django.views.decorators.csp.csp_override
 # (and X-Frame-Options with xframe_options_exempt).
-SECURE_CSP = {
+CONTENT_SECURITY_POLICY = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
@@ -178,6 +178,8 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# Enforced (the embeddable map widens frame-ancestors from CONTENT_SECURITY_POLICY).
+SECURE_CSP = CONTENT_SECURITY_POLICY
 
 # --- Auth -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
