@@ -14,4 +14,8 @@ PAGES = [
     ("models-over-time", "/models/over-time/", 200),
     ("events", "/events/", 200),
     ("about", "/about/", 200),
+    ("codebook", "/codebook/", 200),
+    ("search", "/search/?q=swe", 200),
+    ("embed-builder", "/embed/", 200),
+    ("embed-map", "/embed/map/?focus=europe", 200),
 ]
