@@ -90,9 +90,11 @@ def test_hostile_searches_never_fail(client, curated, query):
 
 
 def test_search_and_suggest_query_counts_do_not_grow(client, curated, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+    # Two queries of the page's own, plus the data-version read that every public request may make
+    # (at most once a second per process; always right after this process wrote, as here).
+    with django_assert_max_num_queries(3):
         client.get("/search/suggest.json", {"q": "new"})
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         client.get("/search/", {"q": "a"})
 
 
