@@ -6,7 +6,6 @@ embedded PostgreSQL (see ``config/embedded_postgres.py``).
 
 import re
 from pathlib import Path
-from urllib.parse import unquote
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -98,9 +97,6 @@ if DATABASE_URL:
     DATABASES = {
         "default": {**database_from_url(DATABASE_URL), "CONN_MAX_AGE": CONN_MAX_AGE, "CONN_HEALTH_CHECKS": True}
     }
-    # A Unix socket directory is written %2F-quoted in the URL (`dbserver url`); django-environ
-    # leaves it quoted.
-    DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST") or "")
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...).")
     # PostgreSQL with a deadline on every call (config/db_backend).
@@ -118,8 +114,7 @@ else:
 # comma-separated list of postgres:// URLs; writes and editors always use the primary.
 ATLAS_READ_REPLICAS = []
 for _index, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
-    _replica = {**env.db_url_config(_url), "CONN_MAX_AGE": CONN_MAX_AGE, "CONN_HEALTH_CHECKS": True}
-    _replica["HOST"] = unquote(_replica.get("HOST") or "")
+    _replica = {**database_from_url(_url), "CONN_MAX_AGE": CONN_MAX_AGE, "CONN_HEALTH_CHECKS": True}
     _replica["ENGINE"] = "config.db_backend"
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica{_index}"] = _replica
