@@ -366,7 +366,9 @@ def world_map(
     counts = counts_of_rows(rows, list(names.items()))
     legend = build_legend(counts, countries + units + not_drawn, rows)
     uncoded = sum(1 for area in countries + units if not area.url)
-    low = sum(1 for area in countries + units if area.low_confidence)
+    # Counted over the same rows as the legend (all coded jurisdictions, or a country's units), not
+    # over the shapes in view, so that the two numbers side by side count the same things.
+    low = sum(1 for row in rows if row.confidence == "low" and row.category not in (NO_DATA, VARIES))
     digest = hashlib.sha256(
         repr((countries, units, sorted(names.items()), standalone, view, id_prefix)).encode()
     ).hexdigest()[:24]

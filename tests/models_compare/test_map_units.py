@@ -94,6 +94,13 @@ class TestUnits:
         maine = next(a for e in world.legend for a in e.areas if a.slug == "maine")
         assert maine.low_confidence and "low confidence" in maine.label
 
+    def test_a_region_map_counts_low_confidence_like_its_legend(self, client, federation):
+        # Europe's map draws no American shape, but its legend counts all coded jurisdictions, so the
+        # low-confidence number beside it must too (Maine).
+        europe = client.get(reverse("models_compare:home"), {"focus": "europe"}).context["map"]
+        assert europe.low_confidence == 1
+        assert sum(entry.count for entry in europe.legend) == 8  # every coded jurisdiction
+
     def test_the_united_states_page_has_a_map_of_its_units(self, client, federation):
         html = client.get(reverse("jurisdictions:detail", kwargs={"slug": "united-states"})).content.decode()
         svg = inline_map(html)
