@@ -459,6 +459,7 @@ class Source(EditTracked):
 
     class Meta:
         ordering = ["title"]
+        permissions = [("publish_source", "Can change sources that published records cite")]
 
     def __str__(self) -> str:
         return self.title

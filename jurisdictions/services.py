@@ -228,13 +228,24 @@ def citation_list(record: Any) -> list[dict]:  # a RegimePeriod or PolicyEvent
     return [{"source": c.source_id, "pinpoint": c.pinpoint} for c in record.citations.order_by("pk")]
 
 
-def needs_review(*, record: Model, user) -> bool:
-    """True when ``user``'s change to ``record`` must wait for a reviewer (a published record, no publish right)."""
-    if not isinstance(record, Publishable) or record.pk is None:
+def is_public(record: Model) -> bool:
+    """Whether the public sees ``record`` as saved: a published record, or a source a published record cites."""
+    if record.pk is None:
         return False
-    published = type(record)._default_manager.filter(pk=record.pk, status=PublicationStatus.PUBLISHED).exists()
+    if isinstance(record, Source):
+        return (
+            RegimePeriod.objects.published().filter(citations__source=record.pk).exists()
+            or PolicyEvent.objects.published().filter(citations__source=record.pk).exists()
+        )
+    if isinstance(record, Publishable):
+        return type(record)._default_manager.filter(pk=record.pk, status=PublicationStatus.PUBLISHED).exists()
+    return False
+
+
+def needs_review(*, record: Model, user) -> bool:
+    """True when ``user``'s change to ``record`` must wait for a reviewer (the public sees it, no publish right)."""
     meta = record._meta
-    return published and not user.has_perm(f"{meta.app_label}.publish_{meta.model_name}")
+    return is_public(record) and not user.has_perm(f"{meta.app_label}.publish_{meta.model_name}")
 
 
 @transaction.atomic
@@ -266,7 +277,8 @@ def propose_revision(
         citations = base_citations = None
     if not proposed and citations is None and not end_replaced:
         return None
-    jurisdiction_id = current.pk if isinstance(current, Jurisdiction) else current.jurisdiction_id
+    # Sources belong to no one jurisdiction (like international events): blank in the review queue.
+    jurisdiction_id = current.pk if isinstance(current, Jurisdiction) else getattr(current, "jurisdiction_id", None)
     return Revision.objects.create(
         content_type=ContentType.objects.get_for_model(current),
         object_id=current.pk,
@@ -326,8 +338,9 @@ def approve_revision(*, revision: Revision, reviewer, note: str = "") -> Model:
     for name, value in revision.changes.items():
         field = concrete_field(model, name)
         setattr(record, field.attname, field.to_python(value) if value is not None else None)
+    published = isinstance(record, Publishable) and record.is_published
     with pghistory.context(revision=revision.pk, approved_by=reviewer.pk):
-        if revision.end_replaced and record.is_published:
+        if revision.end_replaced and published:
             end_replaced_period(period=record)
         try:
             record.full_clean()
@@ -340,7 +353,7 @@ def approve_revision(*, revision: Revision, reviewer, note: str = "") -> Model:
                 sources=[c["source"] for c in revision.citations],
                 pinpoints={c["source"]: c.get("pinpoint", "") for c in revision.citations},
             )
-        if record.is_published:
+        if published:
             policy_for(record).check(record)
     _decide(revision, RevisionStatus.APPROVED, reviewer, note)
     return record

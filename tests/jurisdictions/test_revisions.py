@@ -209,6 +209,54 @@ class TestEditorsChangesWaitForReview:
         assert not Revision.objects.exists()
 
 
+class TestSourcesThePublicReadsWaitForReview:
+    """A source that a published record cites is public (its title and URL are printed beside the
+    coding), so an editor's change to it waits for a reviewer like a change to the record."""
+
+    def test_an_editors_change_to_a_cited_source_is_a_pending_revision(self, editor, client, sweden):
+        source = sweden["nordic"].sources.get()
+        old_url = source.url
+        data = form_data(editor.get(change_url(source)))
+        data.update(url="https://example.org/a-different-document", change_note="Moved.")
+        response = editor.post(change_url(source), data, follow=True)
+        assert "waits for a reviewer" in response.content.decode()
+        source.refresh_from_db()
+        assert source.url == old_url
+        revision = Revision.objects.get()
+        assert revision.changes == {"url": "https://example.org/a-different-document"} and revision.jurisdiction is None
+        client.logout()
+        page = client.get("/jurisdictions/sweden/").content.decode()
+        assert old_url in page and "a-different-document" not in page
+
+    def test_a_reviewer_approves_it_and_the_page_shows_it(self, reviewer, client, sweden):
+        source = sweden["nordic"].sources.get()
+        revision = services.propose_revision(
+            record=source, changes={"title": "Sex Purchase Act (consolidated)"}, author=None, note="Title."
+        )
+        page = reviewer.get(reverse("admin:jurisdictions_revision_change", args=[revision.pk])).content.decode()
+        assert "Sex Purchase Act (consolidated)" in page and "Approve" in page
+        reviewer.post(reverse("admin:jurisdictions_revision_change", args=[revision.pk]), {"_approve": "1"})
+        source.refresh_from_db()
+        assert source.title == "Sex Purchase Act (consolidated)"
+        assert "Sex Purchase Act (consolidated)" in client.get("/jurisdictions/sweden/").content.decode()
+
+    def test_a_source_no_published_record_cites_is_saved_at_once(self, editor):
+        source = SourceFactory(title="Not cited yet")
+        data = form_data(editor.get(change_url(source)))
+        data.update(title="Not cited yet (second edition)")
+        editor.post(change_url(source), data)
+        source.refresh_from_db()
+        assert source.title == "Not cited yet (second edition)" and not Revision.objects.exists()
+
+    def test_a_reviewers_change_to_a_cited_source_is_saved_at_once(self, reviewer, sweden):
+        source = sweden["nordic"].sources.get()
+        data = form_data(reviewer.get(change_url(source)))
+        data.update(publisher="Riksdagen")
+        reviewer.post(change_url(source), data)
+        source.refresh_from_db()
+        assert source.publisher == "Riksdagen" and not Revision.objects.exists()
+
+
 class TestImportsFollowTheRules:
     def upload(self, client, model, csv_text):
         client.post(

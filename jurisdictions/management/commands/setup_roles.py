@@ -14,7 +14,7 @@ ROLES = {
         + [f"view_{model}" for model in HISTORY_MODELS]
         + ["view_legalmodel", "view_revision"]
     ),
-    # Reviewers also publish, unpublish and delete.
+    # Reviewers also publish, unpublish and delete, and change the sources public records cite.
     "reviewer": (
         [f"{action}_{model}" for model in RECORD_MODELS for action in ("add", "change", "view", "delete")]
         + [f"view_{model}" for model in HISTORY_MODELS]
@@ -24,6 +24,7 @@ ROLES = {
             "publish_jurisdiction",
             "publish_policyevent",
             "publish_regimeperiod",
+            "publish_source",
             "view_revision",
             "change_revision",
             "view_datasetload",
