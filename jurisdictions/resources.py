@@ -12,7 +12,7 @@ from django.utils.html import format_html_join
 from import_export import fields, resources, widgets
 
 from . import services
-from .models import Jurisdiction, LegalModel, PolicyEvent, PublicationStatus, RegimePeriod, Source
+from .models import Jurisdiction, LegalModel, PolicyEvent, PublicationStatus, Publishable, RegimePeriod, Source
 
 
 class PreviewDiff(resources.Diff):
@@ -57,7 +57,8 @@ class ReviewedImportMixin:
     def save_instance(self, instance, is_create, row, **kwargs):
         user = kwargs.get("user")
         if is_create:
-            instance.status = PublicationStatus.DRAFT
+            if isinstance(instance, Publishable):  # a new source has no status: nothing cites it yet
+                instance.status = PublicationStatus.DRAFT
         elif user is not None and services.needs_review(record=instance, user=user):
             changes = {
                 field.attribute: getattr(instance, field.attribute)
@@ -105,7 +106,9 @@ class JurisdictionResource(ReviewedImportMixin, AtlasResource):
         report_skipped = True
 
 
-class SourceResource(AtlasResource):
+class SourceResource(ReviewedImportMixin, AtlasResource):
+    publish_permission = "jurisdictions.publish_source"
+
     class Meta:
         model = Source
         import_id_fields = ["slug"]

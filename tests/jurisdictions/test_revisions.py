@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jurisdictions import services
-from jurisdictions.models import Jurisdiction, PolicyEvent, RegimePeriod, Revision
+from jurisdictions.models import Jurisdiction, PolicyEvent, RegimePeriod, Revision, Source
 from tests.factories import JurisdictionFactory, PolicyEventFactory, RegimePeriodFactory, SourceFactory, legal_model
 
 pytestmark = pytest.mark.django_db
@@ -283,6 +283,19 @@ class TestImportsFollowTheRules:
         assert period.status == "published" and period.notes == "Buying sex is an offence."
         revision = Revision.objects.get()
         assert revision.changes == {"notes": "A changed note"} and revision.note == "CSV import"
+
+    def test_an_editors_csv_change_to_a_cited_source_is_a_pending_revision(self, editor, sweden):
+        source = sweden["nordic"].sources.get()
+        csv_text = (
+            "slug,title,url,publisher,kind,published_on,accessed_on,notes\n"
+            f"{source.slug},A new title,{source.url},{source.publisher},{source.kind},,,\n"
+            "a-new-source,A new source,https://example.org/new,,statute,,,\n"
+        )
+        self.upload(editor, "source", csv_text)
+        source.refresh_from_db()
+        assert source.title != "A new title"
+        assert Revision.objects.get().changes == {"title": "A new title"}
+        assert Source.objects.filter(slug="a-new-source").exists()  # nothing cites it: saved at once
 
     def test_a_reviewers_import_never_publishes(self, reviewer, sweden):
         csv_text = (
