@@ -7,6 +7,8 @@ from django import forms
 from django.shortcuts import render
 from django.utils import timezone
 
+from .form_rendering import PublicForm
+
 # The first day the atlas records law for; earlier regimes are recorded as in force on this date.
 COVERAGE_START = datetime.date(1990, 1, 1)
 
@@ -38,7 +40,7 @@ class AsOfField(forms.DateField):
             check_as_of(value)
 
 
-class AsOfForm(forms.Form):
+class AsOfForm(PublicForm):
     """``?as_of=YYYY-MM-DD``: view the law as it stood on a date from 1990 to today."""
 
     as_of = AsOfField()

@@ -9,6 +9,7 @@ from jurisdictions.models import EventKind, Jurisdiction, JurisdictionKind, Poli
 from jurisdictions.vocabulary import VARIES, Confidence, LegalModelSlug, Treatment
 
 from .as_of import AsOfField
+from .form_rendering import PublicForm
 from .forms import PlaceField, PlaceInput
 
 MODEL_CHOICES = [
@@ -33,7 +34,7 @@ class EventsUpToFilter(django_filters.Filter):
     field_class = AsOfField
 
 
-class JurisdictionFilterForm(forms.Form):
+class JurisdictionFilterForm(PublicForm):
     def clean_sort(self):
         """Each sort key once, empty ones dropped: ``?sort=,`` or ``?sort=name,,name`` means what it says."""
         return list(dict.fromkeys(key for key in self.cleaned_data.get("sort") or [] if key)) or None
@@ -170,7 +171,7 @@ class JurisdictionFilterSet(django_filters.FilterSet):
         return queryset.changed_since(value) if value else queryset
 
 
-class PolicyEventFilterForm(forms.Form):
+class PolicyEventFilterForm(PublicForm):
     def clean(self):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:

@@ -15,12 +15,13 @@ from jurisdictions.selectors import PlaceLookup, find_place
 
 from .as_of import check_as_of
 from .charts import FOCUS_VIEWS
+from .form_rendering import PublicForm
 from .selectors import ComparisonItem
 
 MIN_ITEMS, MAX_ITEMS = 2, 4
 
 
-class MapFocusForm(forms.Form):
+class MapFocusForm(PublicForm):
     """``?focus=europe``: draw a region of the world map, larger (absent: the world)."""
 
     focus = forms.ChoiceField(
@@ -83,7 +84,7 @@ class PlaceField(forms.CharField):
         return lookup.place
 
 
-class SearchForm(forms.Form):
+class SearchForm(PublicForm):
     """``?q=``: a place's name, other name, former name or ISO code."""
 
     q = forms.CharField(
@@ -98,7 +99,7 @@ class SearchForm(forms.Form):
         return " ".join(self.cleaned_data["q"].split())
 
 
-class CompareForm(forms.Form):
+class CompareForm(PublicForm):
     """``?j=sweden&j=new-zealand`` or ``?j=belgium@2021-01-01&j=belgium``.
 
     The picker also sends ``on`` dates in parallel with ``j`` (``j=belgium&on=2021-01-01``);

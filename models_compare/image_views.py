@@ -29,6 +29,7 @@ from jurisdictions.vocabulary import LegalModelSlug
 
 from .as_of import AsOfForm
 from .charts import models_over_time, over_time_panels, pattern_tiles, world_map
+from .form_rendering import PublicForm
 from .forms import MapFocusForm
 
 PNG_CACHE_TIMEOUT = 60 * 60 * 24
@@ -122,7 +123,7 @@ class MapPngView(View):
         return image_response(svg_to_png(str(world.svg)), content_type="image/png", filename="sex-work-law-map.png")
 
 
-class EmbedModelForm(forms.Form):
+class EmbedModelForm(PublicForm):
     """``?model=nordic``: the embedded map shows this model in full and fades the others."""
 
     model = forms.ChoiceField(
