@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, FilteredRelation, Q, QuerySet
 
+from .data_version import per_data_version
 from .in_force import in_force_on
 from .models import Jurisdiction, LegalModel
 from .querysets import published_q
@@ -52,9 +53,15 @@ class ModelCount:
         return self.slug not in (VARIES, NO_REGIME)
 
 
+def legal_models() -> list[LegalModel]:
+    """The five legal models in the site's order: one query (none when they were read since
+    the data last changed). The instances are shared by every caller: read them, never change them."""
+    return list(per_data_version("legal_models", lambda: list(LegalModel.objects.order_by("position"))))
+
+
 def model_names() -> list[tuple[str, str]]:
-    """(slug, name) of the five legal models, in the site's order: one query."""
-    return list(LegalModel.objects.order_by("position").values_list("slug", "name"))
+    """(slug, name) of the five legal models, in the site's order (:func:`legal_models`)."""
+    return [(model.slug, model.name) for model in legal_models()]
 
 
 def category(model_slug: str | None, varies: bool | None) -> str:
@@ -116,7 +123,13 @@ class RegimeRow:
 
 
 def regime_rows(*, as_of: datetime.date) -> list[RegimeRow]:
-    """Every published jurisdiction with its regime on ``as_of``: one query, whatever the data."""
+    """Every published jurisdiction with its regime on ``as_of``: one query, whatever the data
+    (none when the same date was read since the data last changed: the maps, the counts and a
+    country's map of its units share one reading)."""
+    return list(per_data_version(("regime_rows", as_of), lambda: _read_regime_rows(as_of)))
+
+
+def _read_regime_rows(as_of: datetime.date) -> list[RegimeRow]:
     rows = (
         Jurisdiction.public.with_regime(as_of=as_of)
         .order_by("name", "pk")

@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import contextvars
 import datetime
+import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -109,11 +112,54 @@ def current_data_version(using: str = DEFAULT_DB_ALIAS) -> DataVersion:
 
 
 def forget_data_version(using: str | None = None) -> None:
-    """Drop the remembered version(s): the next call reads the database."""
+    """Drop the remembered version(s), and every value kept by :func:`per_data_version`: the
+    next call reads the database."""
     if using is None:
         _remembered.clear()
     else:
         _remembered.pop(using, None)
+    with _derived_lock:
+        _derived.clear()
+
+
+# Values derived from the public data (maps, legends, counts, rendered fragments), per process,
+# keyed by the data version they were computed from: a new version is a new key, so a value can
+# never outlive the data it came from. Least recently used first out.
+_derived: OrderedDict[tuple, object] = OrderedDict()
+_derived_lock = threading.Lock()
+DERIVED_MAX_ENTRIES = 64
+
+
+def per_data_version[T](key: Hashable, compute: Callable[[], T], *, using: str = DEFAULT_DB_ALIAS) -> T:
+    """``compute()``, computed once per process for each data version and ``key``.
+
+    Inside a public request the version is the one pinned for the request (that of the database
+    it reads from). The value is shared by every later caller until the data version moves: it
+    must be derived only from public data, ``key`` must hold every other input (a date, a view,
+    ...), and callers must never change it. Outside a request, inside a transaction, nothing is
+    remembered (the transaction may have written, and its version moves only at commit).
+    """
+    pinned = _pinned.get()
+    if pinned is None and connections[using].in_atomic_block:
+        # This transaction may have written: its data is not yet that of any version.
+        return compute()
+    alias, version = pinned if pinned is not None else (using, current_data_version(using))
+    full_key = (alias, version.number, version.changed_at, key)
+    with _derived_lock:
+        if full_key in _derived:
+            _derived.move_to_end(full_key)
+            return _derived[full_key]  # type: ignore[return-value]
+    value = compute()
+    with _derived_lock:
+        _derived[full_key] = value
+        while len(_derived) > DERIVED_MAX_ENTRIES:
+            _derived.popitem(last=False)
+    return value
+    with _derived_lock:
+        _derived[full_key] = value
+        while len(_derived) > DERIVED_MAX_ENTRIES:
+            _derived.popitem(last=False)
+    return value
 
 
 def _new_generation(alias: str) -> None:

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from .data_version import current_data_version
+from .data_version import current_data_version, per_data_version
 from .in_force import in_force_on
 from .models import (
     AliasKind,
@@ -237,8 +237,13 @@ class UpcomingEntry:
 
 def upcoming(*, after: datetime.date | None = None) -> list[UpcomingEntry]:
     """Published events dated after ``after`` (default today) and published periods that begin
-    later, soonest first, in two queries. A period is left out when its enacting event is listed."""
+    later, soonest first, in two queries (none when the same date was read since the data last
+    changed). A period is left out when its enacting event is listed."""
     after = after or timezone.localdate()
+    return list(per_data_version(("upcoming", after), lambda: _read_upcoming(after)))
+
+
+def _read_upcoming(after: datetime.date) -> list[UpcomingEntry]:
     events = list(PolicyEvent.objects.public().after(after).select_related("jurisdiction").order_by("date", "id"))
     entries = [
         UpcomingEntry(

@@ -45,7 +45,7 @@ from jurisdictions.counts import (
     model_names,
     regime_rows,
 )
-from jurisdictions.data_version import current_data_version
+from jurisdictions.data_version import per_data_version
 from jurisdictions.vocabulary import VARIES, LegalModelSlug
 
 from .as_of import COVERAGE_START
@@ -203,6 +203,12 @@ class WorldMap:
     def as_of_param(self) -> str | None:
         return self.as_of.isoformat() if self.explicit_date else None
 
+    @functools.cached_property
+    def live_html(self) -> SafeString:
+        """The live part of the map in a page (caption, SVG, legend, list, credit), rendered
+        once: :func:`world_map` shares one map per date, view and data version."""
+        return render_to_string("components/world_map_live.html", {"map": self})
+
 
 def _label(row: RegimeRow, names: dict[str, str], *, unit: bool) -> str:
     place = f"{row.name} ({row.parent_name})" if unit and row.parent_name else row.name
@@ -342,19 +348,32 @@ def world_map(
     as_of: datetime.date,
     explicit_date: bool = False,
     standalone: bool = False,
-    model_names: dict[str, str] | None = None,
-    rows: list[RegimeRow] | None = None,
     view: str = "world",
     id_prefix: str = "wm",
 ) -> WorldMap:
-    """A map for ``as_of``: one query for the rows (none when ``rows`` are passed) and one for
-    the model names (none when ``model_names`` is passed), whatever the data.
+    """A map for ``as_of``: built once per process and data version for each date and view
+    (one query for the rows and one for the model names, shared with the counts: see
+    :func:`jurisdictions.counts.regime_rows`), so its legend, list and SVG are not computed
+    again for every request. The returned map is shared: never change it.
 
-    The SVG comes from the cache when the same shapes were drawn for the same date and view
-    before: its key holds a digest of everything drawn, so an edit can never leave it stale.
+    The SVG also comes from the cache when the same shapes were drawn for the same date and
+    view under an older data version: its key holds a digest of everything drawn.
     """
-    names = model_names if model_names is not None else dict(_models())
-    rows = rows if rows is not None else regime_rows(as_of=as_of)
+    today = timezone.localdate()  # the year links end at this year
+    key = ("world_map", as_of, explicit_date, standalone, view, id_prefix, today)
+    return per_data_version(
+        key,
+        lambda: _build_world_map(
+            as_of=as_of, explicit_date=explicit_date, standalone=standalone, view=view, id_prefix=id_prefix
+        ),
+    )
+
+
+def _build_world_map(
+    *, as_of: datetime.date, explicit_date: bool, standalone: bool, view: str, id_prefix: str
+) -> WorldMap:
+    names = dict(_models())
+    rows = regime_rows(as_of=as_of)
     geometry = map_view(view)
     suffix = f"?as_of={as_of.isoformat()}" if explicit_date else ""
     countries, units, not_drawn = build_areas(
@@ -401,11 +420,11 @@ def has_unit_map(code: str) -> bool:
     return bool(code) and code in map_views() and code not in FOCUS_VIEWS
 
 
-def unit_map(*, code: str, as_of: datetime.date, explicit_date: bool, rows: list[RegimeRow]) -> WorldMap | None:
+def unit_map(*, code: str, as_of: datetime.date, explicit_date: bool) -> WorldMap | None:
     """The map of one country's (or state's) units, when the geometry file has one."""
     if not has_unit_map(code):
         return None
-    return world_map(as_of=as_of, explicit_date=explicit_date, rows=rows, view=code, id_prefix="um")
+    return world_map(as_of=as_of, explicit_date=explicit_date, view=code, id_prefix="um")
 
 
 def standalone_layout(legend: list[LegendEntry], *, extra: list[tuple[str, str, int]], width: int, top: int) -> dict:
@@ -522,21 +541,22 @@ class OverTime:
         """(YearCounts, [all coded jurisdictions per category in order])."""
         return [(year, [year.all_counts[slug] for slug, _ in self.categories]) for year in self.years]
 
+    @functools.cached_property
+    def chart_svg(self) -> SafeString:
+        """:func:`over_time_chart_svg`, rendered once: :func:`models_over_time` shares one
+        ``OverTime`` per data version and day."""
+        return over_time_chart_svg(self)
+
 
 def models_over_time(*, today: datetime.date | None = None) -> OverTime:
     """Counts per category for each year from 1990 to this year, in two queries whatever the data.
 
     Counting every jurisdiction on every year end grows with the data (about 2 s at 28,000
-    places), so the result is cached under the data version: it is computed once per change.
+    places), so the result is kept under the data version: it is computed once per change (per
+    process), and shared: never change it.
     """
     today = today or timezone.localdate()
-    version = current_data_version()
-    key = f"atlas:over-time:{version.number}.{int(version.changed_at.timestamp())}:{today.isoformat()}"
-    cached = cache.get(key, version=CACHE_VERSION)
-    if cached is None:
-        cached = _models_over_time(today)
-        cache.set(key, cached, CACHE_TIMEOUT, version=CACHE_VERSION)
-    return cached
+    return per_data_version(("models_over_time", today), lambda: _models_over_time(today))
 
 
 def _models_over_time(today: datetime.date) -> OverTime:

@@ -17,12 +17,12 @@ from django.views import View
 
 from jurisdictions import selectors as jurisdiction_selectors
 from jurisdictions import spreadsheet
-from jurisdictions.counts import counts_of_rows, model_counts, model_names, regime_rows
+from jurisdictions.counts import counts_of_rows, legal_models, model_counts, model_names, regime_rows
 from jurisdictions.models import DatePrecision, Jurisdiction, LegalModel, PolicyEvent, RegimePeriod
 
 from . import citation
 from .as_of import AsOfForm, AsOfMixin, render_bad_request
-from .charts import has_unit_map, models_over_time, over_time_chart_svg, unit_map, world_map
+from .charts import has_unit_map, models_over_time, unit_map, world_map
 from .filters import JurisdictionFilterSet, PolicyEventFilterSet
 from .forms import CompareForm, MapFocusForm, SearchForm
 from .selectors import build_comparison
@@ -67,9 +67,7 @@ class HomeView(MapFocusMixin, View):
                 "counts": counts_of_rows(rows, models),
                 "latest_events": latest_events,
                 "upcoming": jurisdiction_selectors.upcoming(),
-                "map": world_map(
-                    as_of=as_of, explicit_date=explicit, model_names=dict(models), rows=rows, view=self.focus
-                ),
+                "map": world_map(as_of=as_of, explicit_date=explicit, view=self.focus),
             },
         )
 
@@ -209,7 +207,7 @@ class ModelListView(AsOfMixin, View):
 class ModelDetailView(MapFocusMixin, View):
     def get(self, request, slug):
         # All five models in one query: this one, the others, and the map's legend.
-        models = list(LegalModel.objects.all())
+        models = legal_models()
         model = next((m for m in models if m.slug == slug), None)
         if model is None:
             raise Http404("No legal model with this address.")
@@ -230,12 +228,7 @@ class ModelDetailView(MapFocusMixin, View):
                 "jurisdictions": jurisdictions,
                 "others": [m for m in models if m.pk != model.pk],
                 "citation": citation.model_citation(request, model=model, as_of=as_of),
-                "map": world_map(
-                    as_of=as_of,
-                    explicit_date=bool(as_of_form.cleaned_data["as_of"]),
-                    model_names={m.slug: m.name for m in models},
-                    view=self.focus,
-                ),
+                "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"]), view=self.focus),
             },
         )
 
@@ -286,7 +279,7 @@ class ModelsOverTimeView(View):
             "models_compare/over_time.html",
             {
                 "data": data,
-                "chart": over_time_chart_svg(data),
+                "chart": data.chart_svg,
             },
         )
 
@@ -429,12 +422,7 @@ class JurisdictionDetailView(AsOfMixin, View):
         # A country (or state) whose units are coded gets a map of its units (one more query).
         units = None
         if page.children and has_unit_map(page.jurisdiction.iso_code) and not preview:
-            units = unit_map(
-                code=page.jurisdiction.iso_code,
-                as_of=page.as_of,
-                explicit_date=explicit,
-                rows=regime_rows(as_of=page.as_of),
-            )
+            units = unit_map(code=page.jurisdiction.iso_code, as_of=page.as_of, explicit_date=explicit)
         return render(
             request,
             "jurisdictions/detail.html",

@@ -1,8 +1,10 @@
-"""Formatting filters for the public pages. They format values; they never query."""
+"""Formatting filters and tags for the public pages. They format values; they never query."""
 
 import datetime
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from jurisdictions.models import DatePrecision
 
@@ -28,3 +30,14 @@ def treatment(slug: str | None) -> str:
         return Treatment(slug).label
     except ValueError:
         return slug
+
+
+@register.simple_tag
+def model_badge(slug: str | None, name: str) -> SafeString:
+    """A legal model shown by name and a pattern (site.css: .model-<slug>), never by colour alone;
+    'No regime recorded' without a slug. A tag, not an included template: lists show one per row."""
+    if not slug:
+        return mark_safe('<span class="badge model-none">No regime recorded</span>')
+    return format_html(
+        '<span class="badge model-{}"><span class="swatch" aria-hidden="true"></span>{}</span>', slug, name
+    )

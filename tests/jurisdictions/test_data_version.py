@@ -8,7 +8,7 @@ import psycopg
 import pytest
 from django.db import connection, transaction
 
-from jurisdictions.data_version import current_data_version, forget_data_version
+from jurisdictions.data_version import current_data_version, forget_data_version, per_data_version
 from jurisdictions.dataset import read_dataset
 from jurisdictions.models import Jurisdiction, LegalModel, PolicyEvent, RegimePeriod, RegimePeriodSource, Source
 from jurisdictions.services import load_dataset, publish, unpublish
@@ -146,3 +146,29 @@ def test_a_connection_opened_inside_a_history_context_keeps_the_wrapper_stack_ba
     thread.join()
     assert "error" not in seen, seen.get("error")
     assert seen == {"left_behind": False, "count": 0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_derived_value_is_computed_once_per_version_and_again_after_a_change():
+    forget_data_version()
+    computed = []
+
+    def names():
+        computed.append(1)
+        return sorted(Jurisdiction.objects.values_list("name", flat=True))
+
+    assert per_data_version("names", names) == []
+    assert per_data_version("names", names) == []
+    assert len(computed) == 1  # the same version: remembered
+    JurisdictionFactory(slug="norway", name="Norway")  # commits: a new version
+    assert per_data_version("names", names) == ["Norway"]
+    assert per_data_version("other key", names) == ["Norway"]
+    assert len(computed) == 3
+    # Inside a transaction that wrote, the version moves only at commit: nothing is kept.
+    with transaction.atomic():
+        JurisdictionFactory(slug="denmark", name="Denmark")
+        assert per_data_version("names", names) == ["Denmark", "Norway"]
+        assert per_data_version("names", names) == ["Denmark", "Norway"]
+    assert len(computed) == 5
+    assert per_data_version("names", names) == ["Denmark", "Norway"]
+    assert len(computed) == 6

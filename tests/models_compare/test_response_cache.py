@@ -181,3 +181,14 @@ class TestEditors:
         client.force_login(staff)
         response = client.get("/admin/", headers={"accept-encoding": "gzip"})
         assert response.status_code == 200 and not response.has_header("Content-Encoding")
+
+
+@pytest.mark.parametrize("path", ["/", "/map/", "/models/legalization/"])
+def test_maps_and_counts_rendered_without_the_cache_follow_a_published_change(client, atlas, settings, path):
+    # Every request renders, but the maps, legends, counts and rows are kept per data version.
+    settings.ATLAS_RESPONSE_CACHE = False
+    before = page(client, path)
+    assert page(client, path) == before
+    model = publish_a_new_period()
+    after = page(client, path)
+    assert after != before and f"New Zealand — {model} since 1 January 2024" in after
