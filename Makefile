@@ -26,8 +26,9 @@ run: setup
 	$(VENV_PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Serve the production configuration (README, "Deploy"): gunicorn on $(BIND), behind a proxy that
-## terminates TLS. Needs DATABASE_URL and SECRET_KEY; collects the static files (served by WhiteNoise)
-## and applies migrations first. WORKERS (default 2) sets the number of gunicorn processes.
+## terminates TLS. Needs DATABASE_URL and SECRET_KEY; collects the static files (served by WhiteNoise),
+## applies migrations and writes the whole-dataset downloads first. WORKERS (default 2) sets the
+## number of gunicorn processes.
 BIND ?= 127.0.0.1:$(PORT)
 WORKERS ?= 2
 serve: export DJANGO_SETTINGS_MODULE = config.settings.production
@@ -37,6 +38,7 @@ serve: setup
 	$(VENV_PYTHON) manage.py collectstatic --noinput --verbosity 0
 	$(VENV_PYTHON) manage.py migrate --noinput
 	$(VENV_PYTHON) manage.py check --deploy
+	$(VENV_PYTHON) manage.py build_exports
 	.venv/bin/gunicorn config.wsgi --bind $(BIND) --workers $(WORKERS) --no-control-socket \
 	  --access-logfile - --timeout 30 --graceful-timeout 10
 

@@ -97,18 +97,22 @@ def current_data_version(using: str = DEFAULT_DB_ALIAS) -> DataVersion:
     if entry is not None and entry[2] == generation and now - entry[1] < _max_age():
         return entry[0]
     connection = connections[using]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number, changed_at FROM {TABLE} WHERE id = 1")  # noqa: S608 (TABLE is a constant)
-        row = cursor.fetchone()
-    version = (
-        DataVersion(number=row[0], changed_at=row[1])
-        if row
-        else DataVersion(0, datetime.datetime.min.replace(tzinfo=datetime.UTC))
-    )
+    version = read_data_version(using)
     # Inside a transaction the number may move at its commit: remember only committed reads.
     if not connection.in_atomic_block:
         _remembered[using] = (version, now, generation)
     return version
+
+
+def read_data_version(using: str = DEFAULT_DB_ALIAS) -> DataVersion:
+    """The version row as database ``using`` sees it now (inside a transaction: as its snapshot
+    sees it), never a remembered one."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT number, changed_at FROM {TABLE} WHERE id = 1")  # noqa: S608 (TABLE is a constant)
+        row = cursor.fetchone()
+    if row is None:
+        return DataVersion(0, datetime.datetime.min.replace(tzinfo=datetime.UTC))
+    return DataVersion(number=row[0], changed_at=row[1])
 
 
 def forget_data_version(using: str | None = None) -> None:

@@ -173,15 +173,27 @@ def _operation(summary: str, description: str, parameters: list[dict], envelope_
             "parameters": parameters,
             "responses": {
                 "200": {
-                    "description": "The rows.",
+                    "description": "The rows. Without filters or `page`, the whole dataset: a file written once "
+                    "per data version, with `ETag` (naming the version) and `Last-Modified`, byte ranges "
+                    "(`Range`, `If-Range`; 206) and gzip for clients that accept it.",
                     "content": {
                         "application/json": {"schema": {"$ref": envelope_ref}},
                         "text/csv": {"schema": {"type": "string"}},
                     },
                 },
-                "400": error,
+                "400": {
+                    **error,
+                    "description": "Invalid parameters, or a filtered selection of more rows than one "
+                    "download streams without `page` (code `required` under `page`): the body lists the "
+                    "problems per parameter.",
+                },
                 "404": {
                     "description": "A page past the last one.",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}},
+                },
+                "503": {
+                    "description": "The whole-dataset file for the current data version is being written; "
+                    "`Retry-After` says when to ask again (pages are available meanwhile).",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}},
                 },
             },

@@ -504,10 +504,21 @@ def csv_lines(fields: list[Field], rows: Iterable[dict], *, bom: bool = True) ->
         yield writer.writerow([_csv_value(row[name]) for name in names])
 
 
+JSON_TAIL = "\n  ]\n}\n"
+
+
+def json_head(envelope: dict) -> str:
+    """The envelope's keys, then the opening of ``results``."""
+    return json.dumps(envelope, indent=2, ensure_ascii=False)[:-2] + ',\n  "results": ['
+
+
+def json_row(index: int, row: dict) -> str:
+    return ("," if index else "") + "\n    " + json.dumps(row, ensure_ascii=False)
+
+
 def json_chunks(envelope: dict, rows: Iterable[dict]) -> Iterator[str]:
     """``{...envelope, "results": [row, ...]}`` as a stream of text."""
-    head = json.dumps(envelope, indent=2, ensure_ascii=False)
-    yield head[:-2] + ',\n  "results": ['
+    yield json_head(envelope)
     for index, row in enumerate(rows):
-        yield ("," if index else "") + "\n    " + json.dumps(row, ensure_ascii=False)
-    yield "\n  ]\n}\n"
+        yield json_row(index, row)
+    yield JSON_TAIL

@@ -92,6 +92,10 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if response.status_code != 200 or not self.storable(response):
             return response
+        if response.has_header("ETag"):
+            # A file served with its own validators (the whole-dataset exports): it answers
+            # conditional and range requests itself, and is sent from disk, never stored here.
+            return response
         self.mark(response, etag, last_modified)
         if cache is not None:
             if response.streaming:

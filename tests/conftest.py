@@ -36,6 +36,13 @@ def _caches_and_data_version(request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _export_files(settings, tmp_path_factory):
+    """Each test writes the whole-dataset export files into a folder of its own: a rolled-back
+    test leaves the data version where it was, so files kept across tests could be another test's."""
+    settings.ATLAS_EXPORT_DIR = tmp_path_factory.mktemp("exports")
+
+
 @pytest.fixture
 def sweden(db):
     """Sweden: partial criminalisation before 1999, Nordic model since 1 January 1999."""

@@ -236,6 +236,19 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 ATLAS_FIXTURES_DIR = BASE_DIR / "fixtures"
 # `manage.py backup` writes here by default (git-ignored).
 ATLAS_BACKUP_DIR = BASE_DIR / "var" / "backups"
+# The whole-dataset downloads, written once per data version (models_compare/export_files.py).
+# One folder per database; app servers on one machine share it, on several machines each
+# writes its own (or point them all at one shared folder).
+ATLAS_EXPORT_DIR = env.path(
+    "ATLAS_EXPORT_DIR", default=str(BASE_DIR / "var" / "exports" / DATABASES["default"]["NAME"])
+)
+# An export file this many rows or fewer is built inside the request that first asks for it;
+# a larger one by a `manage.py build_exports` process that request starts.
+ATLAS_EXPORT_INLINE_ROWS = env.int("ATLAS_EXPORT_INLINE_ROWS", default=20000)
+# How long a request waits for a file being built before it answers 503 with Retry-After.
+ATLAS_EXPORT_WAIT_SECONDS = env.float("ATLAS_EXPORT_WAIT_SECONDS", default=5.0)
+# A filtered export without `page` streams at most this many rows; more must be asked for by page.
+ATLAS_EXPORT_STREAM_MAX_ROWS = env.int("ATLAS_EXPORT_STREAM_MAX_ROWS", default=50000)
 
 LOGGING = {
     "version": 1,
