@@ -313,6 +313,8 @@ class Jurisdiction(Publishable):
         indexes = [
             # Search (JurisdictionQuerySet.search) matches folded names by trigrams.
             GinIndex(OpClass(fold(F("name")), name="gin_trgm_ops"), name="jurisdiction_name_trigram"),
+            # Browse's pages in name order: a page reads its rows, not the whole table.
+            models.Index(fields=["name", "id"], condition=Q(status="published"), name="jurisdiction_public_by_name"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -519,7 +521,15 @@ class PolicyEvent(Publishable):
     class Meta:
         ordering = ["date", "id"]
         permissions = [("publish_policyevent", "Can publish and unpublish policy events")]
-        indexes = [models.Index(fields=["jurisdiction", "date"]), models.Index(fields=["date"])]
+        indexes = [
+            models.Index(fields=["jurisdiction", "date"]),
+            models.Index(fields=["date"]),
+            # Changed since a date (browse's changed_since): the places with a published event
+            # on or after it, read from the index alone.
+            models.Index(
+                fields=["date"], include=["jurisdiction"], condition=Q(status="published"), name="event_published_date"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_precision=DatePrecision.DAY)
@@ -704,6 +714,29 @@ class RegimePeriod(Publishable):
     class Meta:
         ordering = ["jurisdiction", "start_date"]
         permissions = [("publish_regimeperiod", "Can publish and unpublish regime periods")]
+        indexes = [
+            # As of a date: the published period of a place that started on or before it
+            # (with_regime's join, a jurisdiction's page), its end read from the index.
+            models.Index(
+                fields=["jurisdiction", "start_date"],
+                include=["end_date"],
+                condition=Q(status="published"),
+                name="period_public_by_place_start",
+            ),
+            # Changed since a date: published periods that began, or ended, on or after it.
+            models.Index(
+                fields=["start_date"],
+                include=["jurisdiction"],
+                condition=Q(status="published"),
+                name="period_published_start",
+            ),
+            models.Index(
+                fields=["end_date"],
+                include=["jurisdiction"],
+                condition=Q(status="published"),
+                name="period_published_end",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gt=F("start_date")),

@@ -154,12 +154,14 @@ class JurisdictionQuerySet(models.QuerySet):
         """Jurisdictions whose published regime began or ended, or that had a published event, on or after ``since``."""
         from .models import PolicyEvent, RegimePeriod
 
+        # published(), not public(): the jurisdiction is the outer row, so its own status is
+        # the caller's filter (Jurisdiction.public); joining it again here only costs time.
         period_changed = (
-            RegimePeriod.objects.public()
+            RegimePeriod.objects.published()
             .filter(jurisdiction=OuterRef("pk"))
             .filter(Q(start_date__gte=since) | Q(end_date__gte=since))
         )
-        event_happened = PolicyEvent.objects.public().filter(jurisdiction=OuterRef("pk"), date__gte=since)
+        event_happened = PolicyEvent.objects.published().filter(jurisdiction=OuterRef("pk"), date__gte=since)
         return self.filter(Exists(period_changed) | Exists(event_happened))
 
     def roots(self) -> JurisdictionQuerySet:
