@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jurisdictions', '0009_model_definitions'),
+        ('jurisdictions', '0010_source_publish_permission'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
