@@ -136,6 +136,8 @@ CACHES = {
     },
 }
 ATLAS_RESPONSE_CACHE = env.bool("ATLAS_RESPONSE_CACHE", default=True)
+# gzip level of public responses (models_compare/middleware.py): 4 costs a third of Django's 6.
+ATLAS_GZIP_LEVEL = env.int("ATLAS_GZIP_LEVEL", default=4)
 # /bench/bare/, the ceiling `manage.py benchmark` compares every page with (config/bench.py).
 ATLAS_BENCHMARK_VIEW = env.bool("ATLAS_BENCHMARK_VIEW", default=False)
 # How long a process may answer from the data version it read last (seconds).

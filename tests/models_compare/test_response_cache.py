@@ -146,6 +146,8 @@ class TestCompressionAndVary:
             ("/map.svg?as_of=2010-12-31", "image/svg+xml"),
             ("/jurisdictions/export.json", "application/json"),
             ("/jurisdictions/export.csv", "text/csv"),
+            ("/periods/export.json", "application/json"),  # streamed
+            ("/events/export.csv", "text/csv"),
         ],
     )
     def test_public_responses_are_gzipped_and_do_not_vary_by_cookie(self, client, atlas, path, content_type):
@@ -159,6 +161,16 @@ class TestCompressionAndVary:
             assert "cookie" not in response.get("Vary", "").lower()
             assert not response.cookies
         assert "accept-encoding" in packed["Vary"].lower()
+
+    def test_the_compression_level_is_a_setting(self, atlas, settings):
+        settings.ATLAS_RESPONSE_CACHE = False  # every request compresses
+        sizes = {}
+        for level in (1, 9):
+            settings.ATLAS_GZIP_LEVEL = level
+            response = Client().get("/", headers={"accept-encoding": "gzip"})
+            sizes[level] = len(response.content)
+            assert gzip.decompress(response.content).startswith(b"<!doctype html>")
+        assert sizes[1] > sizes[9]
 
     def test_cached_copies_are_kept_per_encoding(self, client, atlas):
         packed = client.get("/", headers={"accept-encoding": "gzip"})
