@@ -20,7 +20,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Deferrable, F, Func, Q, Value
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from .data_version import bumps_data_version
 from .meta import concrete_field, field_label
@@ -242,6 +242,18 @@ class LegalModel(models.Model):
         ]
 
 
+_detail_prefixes: dict[tuple[str, object, str], str] = {}
+
+
+def _detail_url_prefix() -> str:
+    """'/jurisdictions/': what a jurisdiction's page address has before its slug."""
+    key = (get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    prefix = _detail_prefixes.get(key)
+    if prefix is None:
+        prefix = _detail_prefixes[key] = reverse("jurisdictions:detail", kwargs={"slug": "x"})[: -len("x/")]
+    return prefix
+
+
 @track_history("JurisdictionHistory", "jurisdiction")
 class Jurisdiction(Publishable):
     """A place with its own sex-work law: a country, or a unit whose law differs.
@@ -345,7 +357,9 @@ class Jurisdiction(Publishable):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("jurisdictions:detail", kwargs={"slug": self.slug})
+        # A slug is [-a-zA-Z0-9_], which reverse() would leave as it is: one reverse() per
+        # process and URL configuration, not one per row of a list.
+        return f"{_detail_url_prefix()}{self.slug}/"
 
     def clean(self) -> None:
         super().clean()
