@@ -133,11 +133,15 @@ def coding_rules() -> str:
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
+# Pure functions of the text, and the codebook renders the same few hundred texts on every
+# request: each is converted once per process (bounded: any text may come through).
+@functools.lru_cache(maxsize=64)
 def render_markdown(text: str) -> str:
     """HTML from our own Markdown (raw HTML in it is escaped, not passed through)."""
     return _markdown.render(text)
 
 
+@functools.lru_cache(maxsize=1024)
 def render_inline(text: str) -> str:
     """One line of Markdown (code spans, emphasis) as HTML, raw HTML escaped."""
     return _markdown.renderInline(text)
