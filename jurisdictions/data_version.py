@@ -126,12 +126,14 @@ def forget_data_version(using: str | None = None) -> None:
         _derived.clear()
 
 
-# Values derived from the public data (maps, legends, counts, rendered fragments), per process,
+# Values derived from the public data (maps, legends, counts, pages' records), per process,
 # keyed by the data version they were computed from: a new version is a new key, so a value can
-# never outlive the data it came from. Least recently used first out.
-_derived: OrderedDict[tuple, object] = OrderedDict()
+# never outlive the data it came from. Per kind (a key's first item), the least recently used
+# goes first: a map weighs hundreds of kilobytes, a jurisdiction's records much less.
+_derived: dict[Hashable, OrderedDict[tuple, object]] = {}
 _derived_lock = threading.Lock()
-DERIVED_MAX_ENTRIES = 64
+DERIVED_MAX_ENTRIES: dict[Hashable, int] = {"world_map": 16, "jurisdiction_page": 128}
+DERIVED_DEFAULT_MAX_ENTRIES = 32
 
 
 def per_data_version[T](key: Hashable, compute: Callable[[], T], *, using: str = DEFAULT_DB_ALIAS) -> T:
@@ -149,15 +151,17 @@ def per_data_version[T](key: Hashable, compute: Callable[[], T], *, using: str =
         return compute()
     alias, version = pinned if pinned is not None else (using, current_data_version(using))
     full_key = (alias, version.number, version.changed_at, key)
+    kind = key[0] if isinstance(key, tuple) and key else key
     with _derived_lock:
-        if full_key in _derived:
-            _derived.move_to_end(full_key)
-            return _derived[full_key]  # type: ignore[return-value]
+        kept = _derived.setdefault(kind, OrderedDict())
+        if full_key in kept:
+            kept.move_to_end(full_key)
+            return kept[full_key]  # type: ignore[return-value]
     value = compute()
     with _derived_lock:
-        _derived[full_key] = value
-        while len(_derived) > DERIVED_MAX_ENTRIES:
-            _derived.popitem(last=False)
+        kept[full_key] = value
+        while len(kept) > DERIVED_MAX_ENTRIES.get(kind, DERIVED_DEFAULT_MAX_ENTRIES):
+            kept.popitem(last=False)
     return value
     with _derived_lock:
         _derived[full_key] = value

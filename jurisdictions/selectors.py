@@ -85,8 +85,19 @@ def jurisdiction_page(
     """Everything the jurisdiction page shows, as of a date (raises Http404 for an unknown slug).
 
     ``preview`` (editors only) includes drafts, which then take precedence over the
-    published period they would replace.
+    published period they would replace. Without it the page holds published records only,
+    the same for everyone: it is read once per process and data version (and shared: never
+    change it).
     """
+    if preview:
+        return _read_jurisdiction_page(slug=slug, as_of=as_of, explicit_date=explicit_date, preview=True)
+    return per_data_version(
+        ("jurisdiction_page", slug, as_of, explicit_date),
+        lambda: _read_jurisdiction_page(slug=slug, as_of=as_of, explicit_date=explicit_date, preview=False),
+    )
+
+
+def _read_jurisdiction_page(*, slug: str, as_of: datetime.date, explicit_date: bool, preview: bool) -> JurisdictionPage:
     jurisdiction = (
         (Jurisdiction.objects if preview else Jurisdiction.public)
         .select_related("parent__parent__parent")
