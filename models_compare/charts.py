@@ -136,12 +136,26 @@ class MapArea:
     slug: str = ""
 
 
+# The map's list alternative names at most this many places per model, and the "not drawn"
+# notice this many; the rest are one link away, on browse's pages (same model, same date).
+LIST_LIMIT = 300
+NOT_DRAWN_LIMIT = 40
+
+
 @dataclass
 class LegendEntry:
     slug: str
     name: str
     count: int = 0
     areas: list[MapArea] = field(default_factory=list)
+
+    @property
+    def listed(self) -> list[MapArea]:
+        return self.areas[:LIST_LIMIT]
+
+    @property
+    def unlisted(self) -> int:
+        return max(len(self.areas) - LIST_LIMIT, 0)
 
 
 @dataclass
@@ -202,6 +216,14 @@ class WorldMap:
     @property
     def as_of_param(self) -> str | None:
         return self.as_of.isoformat() if self.explicit_date else None
+
+    @property
+    def not_drawn_listed(self) -> list[MapArea]:
+        return self.not_drawn[:NOT_DRAWN_LIMIT]
+
+    @property
+    def not_drawn_unlisted(self) -> int:
+        return max(len(self.not_drawn) - NOT_DRAWN_LIMIT, 0)
 
     @functools.cached_property
     def live_html(self) -> SafeString:

@@ -18,6 +18,7 @@ from django.views import View
 from jurisdictions import selectors as jurisdiction_selectors
 from jurisdictions import spreadsheet
 from jurisdictions.counts import counts_of_rows, legal_models, model_counts, model_names, regime_rows
+from jurisdictions.data_version import per_data_version
 from jurisdictions.models import DatePrecision, Jurisdiction, LegalModel, PolicyEvent, RegimePeriod
 
 from . import citation
@@ -31,9 +32,30 @@ PAGE_SIZE = 50
 SEARCH_LIMIT, SUGGEST_LIMIT = 50, 8
 
 
-def _page(request, object_list, per_page=PAGE_SIZE):
-    """The requested page, or the last one when the number is past the end (never a 404/500)."""
-    return Paginator(object_list, per_page).get_page(request.GET.get("page"))
+def _page(request, object_list, per_page: int | None = None, *, count: int | None = None):
+    """The requested page, or the last one when the number is past the end (never a 404/500).
+    ``count``: the number of rows, when already known (``_per_version_count``)."""
+    paginator = Paginator(object_list, per_page or PAGE_SIZE)
+    if count is not None:
+        paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _filter_key(form) -> tuple:
+    """A list page's cleaned filters as a key (every input of what is counted; not the sort)."""
+
+    def plain(value):
+        if isinstance(value, list | tuple):
+            return tuple(plain(item) for item in value)
+        return repr(getattr(value, "pk", value))
+
+    return tuple(sorted((name, plain(value)) for name, value in form.cleaned_data.items() if name != "sort"))
+
+
+def _per_version_count(key: tuple, queryset) -> int:
+    """How many rows a list has, counted once per data version (and day: filters may default to
+    today) for the same filters: at 100 times today's data a count reads every matching row."""
+    return per_data_version(("count", timezone.localdate(), *key), queryset.count)
 
 
 class MapFocusMixin(AsOfMixin):
@@ -55,7 +77,9 @@ class HomeView(MapFocusMixin, View):
         as_of_form, as_of = self.as_of_form, self.as_of
         explicit = bool(as_of_form.cleaned_data["as_of"])
         models = model_names()
-        rows = regime_rows(as_of=as_of)
+        counts = per_data_version(
+            ("home counts", as_of, tuple(models)), lambda: counts_of_rows(regime_rows(as_of=as_of), models)
+        )
         latest_events = PolicyEvent.objects.public().up_to(as_of).select_related("jurisdiction").newest_first()[:8]
         return render(
             request,
@@ -64,7 +88,7 @@ class HomeView(MapFocusMixin, View):
                 "as_of": as_of,
                 "as_of_form": as_of_form,
                 "explicit_date": explicit,
-                "counts": counts_of_rows(rows, models),
+                "counts": counts,
                 "latest_events": latest_events,
                 "upcoming": jurisdiction_selectors.upcoming(),
                 "map": world_map(as_of=as_of, explicit_date=explicit, view=self.focus),
@@ -78,14 +102,16 @@ class BrowseView(View):
         if not filterset.is_valid():
             return render(request, "models_compare/browse.html", {"filter": filterset}, status=400)
         jurisdictions = filterset.qs
+        key = ("browse", _filter_key(filterset.form))
+        counts = per_data_version(("model counts", timezone.localdate(), *key), lambda: model_counts(jurisdictions))
         return render(
             request,
             "models_compare/browse.html",
             {
                 "filter": filterset,
                 "as_of": filterset.form.cleaned_data.get("as_of"),
-                "page_obj": _page(request, jurisdictions),
-                "counts": model_counts(jurisdictions),
+                "page_obj": _page(request, jurisdictions, count=_per_version_count(key, jurisdictions)),
+                "counts": counts,
                 "citation": citation.browse_citation(
                     request, as_of=filterset.form.cleaned_data.get("as_of") or timezone.localdate()
                 ),
@@ -187,7 +213,11 @@ class ModelListView(AsOfMixin, View):
     def get(self, request):
         as_of_form, as_of = self.as_of_form, self.as_of
         models = list(LegalModel.objects.all())
-        counts = model_counts(Jurisdiction.public.with_regime(as_of=as_of), models=[(m.slug, m.name) for m in models])
+        names = [(m.slug, m.name) for m in models]
+        counts = per_data_version(
+            ("model counts", as_of, tuple(names)),
+            lambda: model_counts(Jurisdiction.public.with_regime(as_of=as_of), models=names),
+        )
         by_slug = {count.slug: count for count in counts}
         for model in models:
             model.counts = by_slug[model.slug]
@@ -225,7 +255,9 @@ class ModelDetailView(MapFocusMixin, View):
                 "model": model,
                 "as_of": as_of,
                 "as_of_form": as_of_form,
-                "jurisdictions": jurisdictions,
+                "page_obj": _page(
+                    request, jurisdictions, count=_per_version_count(("model", slug, as_of), jurisdictions)
+                ),
                 "others": [m for m in models if m.pk != model.pk],
                 "citation": citation.model_citation(request, model=model, as_of=as_of),
                 "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"]), view=self.focus),
@@ -318,7 +350,11 @@ class EventListView(View):
             "models_compare/events.html",
             {
                 "filter": filterset,
-                "page_obj": _page(request, filterset.qs),
+                "page_obj": _page(
+                    request,
+                    filterset.qs,
+                    count=_per_version_count(("events", _filter_key(filterset.form)), filterset.qs),
+                ),
             },
         )
 

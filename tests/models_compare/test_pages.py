@@ -7,6 +7,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from models_compare import charts, views
+
 pytestmark = pytest.mark.django_db
 
 PAGES = [
@@ -343,8 +345,22 @@ class TestModelsAndEvents:
             assert phrase in body
 
     def test_model_page_lists_its_jurisdictions_as_of(self, client, atlas):
-        assert [j.slug for j in client.get("/models/nordic/").context["jurisdictions"]] == ["sweden"]
-        assert list(client.get("/models/nordic/", {"as_of": "1998-01-01"}).context["jurisdictions"]) == []
+        assert [j.slug for j in client.get("/models/nordic/").context["page_obj"]] == ["sweden"]
+        assert list(client.get("/models/nordic/", {"as_of": "1998-01-01"}).context["page_obj"]) == []
+
+    def test_model_page_lists_its_jurisdictions_page_by_page(self, client, atlas, monkeypatch):
+        monkeypatch.setattr(views, "PAGE_SIZE", 1)
+        first = client.get("/models/decriminalization/")
+        assert [j.slug for j in first.context["page_obj"]] == ["belgium"]
+        assert "(page 1 of 3)" in first.content.decode() and 'rel="next"' in first.content.decode()
+        second = client.get("/models/decriminalization/", {"page": "2"})
+        assert [j.slug for j in second.context["page_obj"]] == ["new-zealand"]
+
+    def test_the_map_list_names_a_few_hundred_places_per_model_and_links_the_rest(self, client, atlas, monkeypatch):
+        monkeypatch.setattr(charts, "LIST_LIMIT", 1)
+        text = client.get("/map/").content.decode()
+        assert "And 2 more:" in text
+        assert '/jurisdictions/?legal_model=decriminalization">browse all 3, page by page' in text
 
     def test_model_feed_lists_adoptions(self, client, atlas):
         body = client.get("/models/decriminalization/feed/").content.decode()
