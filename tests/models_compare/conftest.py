@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from jurisdictions.dataset import read_dataset
+from jurisdictions.models import Jurisdiction, RegimePeriod, RegimePeriodSource, Source
 from jurisdictions.services import load_dataset
 from tests.factories import JurisdictionFactory, PolicyEventFactory, RegimePeriodFactory, legal_model
 from tests.shared_data import make_sweden, shared_copy, shared_per_module
@@ -80,13 +81,34 @@ def atlas(shared_atlas, db):
 
 @pytest.fixture
 def many_jurisdictions(atlas):
-    """Sixty more coded jurisdictions, to show query counts do not grow with the data."""
-    for n in range(60):
-        RegimePeriodFactory(
-            jurisdiction=JurisdictionFactory(region="africa"),
-            start_date=D(1995 + n % 25, 1, 1),
-            legal_model=legal_model("criminalization"),
-            treatment_of_workers="criminalized",
-            treatment_of_clients="criminalized",
-            treatment_of_third_parties="criminalized",
-        )
+    """Sixty more coded jurisdictions, to show query counts do not grow with the data.
+
+    The rows are those the factories would write (a published country, one criminalisation
+    period citing its own statute), inserted in bulk: a few statements instead of hundreds.
+    """
+    places = Jurisdiction.objects.bulk_create(
+        [
+            Jurisdiction(name=f"Crowd {n}", slug=f"crowd-{n}", kind="country", region="africa",
+                         subregion="Northern Europe", last_reviewed=D(2026, 1, 1), status="published")
+            for n in range(60)
+        ]
+    )  # fmt: skip
+    criminalization = legal_model("criminalization")
+    periods = RegimePeriod.objects.bulk_create(
+        [
+            RegimePeriod(jurisdiction=place, legal_model=criminalization, start_date=D(1995 + n % 25, 1, 1),
+                         treatment_of_workers="criminalized", treatment_of_clients="criminalized",
+                         treatment_of_third_parties="criminalized", confidence="high", status="published")
+            for n, place in enumerate(places)
+        ]
+    )  # fmt: skip
+    sources = Source.objects.bulk_create(
+        [
+            Source(slug=f"crowd-statute-{n}", title=f"Crowd statute {n}", kind="statute",
+                   url=f"https://legislation.example.org/crowd/{n}")
+            for n in range(60)
+        ]
+    )  # fmt: skip
+    RegimePeriodSource.objects.bulk_create(
+        [RegimePeriodSource(regime_period=period, source=source) for period, source in zip(periods, sources)]
+    )
