@@ -19,6 +19,8 @@ from django.db import connection
 from jurisdictions.models import Jurisdiction
 from tests.factories import JurisdictionFactory
 
+pytestmark = pytest.mark.slow  # starts two gunicorn servers
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 PORTS = range(8181, 8200)
 

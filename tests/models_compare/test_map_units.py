@@ -113,6 +113,7 @@ class TestUnits:
         html = client.get(reverse("jurisdictions:detail", kwargs={"slug": "sweden"})).content.decode()
         assert 'id="unit-map"' not in html
 
+    @pytest.mark.slow  # reads the whole curated dataset
     def test_every_unit_of_the_dataset_has_a_shape(self):
         from django.conf import settings
 
