@@ -1,8 +1,15 @@
 """Shared fixtures. Tests run against a real PostgreSQL (the embedded one, or DATABASE_URL)."""
 
+import contextlib
+import hashlib
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import DatabaseError, connection
+from pytest_django import DjangoDbBlocker
 
 from config.embedded_postgres import allow_autostart
 from jurisdictions.data_version import BUMP_TRIGGER, forget_data_version
@@ -13,12 +20,15 @@ allow_autostart()
 
 
 @pytest.fixture(autouse=True)
-def _caches_and_data_version(request):
+def _caches_and_data_version(request, django_db_blocker):
     """Each test starts with empty caches and no remembered data version.
 
     A test's transaction is rolled back, never committed, so the data version would never
     move inside it (it is raised at commit). For such tests the version trigger fires at the
     end of each statement instead, so pages and caches in the test see every change.
+
+    A transactional test ends by emptying every table: the rows the migrations create are put
+    back after it, so the tests that follow do not depend on the order they run in.
     """
     for cache in caches.all(initialized_only=True):
         cache.clear()
@@ -33,6 +43,8 @@ def _caches_and_data_version(request):
         request.getfixturevalue("db")
         with connection.cursor() as cursor:
             cursor.execute(f"SET CONSTRAINTS {BUMP_TRIGGER} IMMEDIATE")
+    if transactional:
+        request.node.stash[RESTORE_MIGRATED_ROWS] = django_db_blocker
     yield
 
 
@@ -43,14 +55,80 @@ def _export_files(settings, tmp_path_factory):
     settings.ATLAS_EXPORT_DIR = tmp_path_factory.mktemp("exports")
 
 
+RESTORE_MIGRATED_ROWS = pytest.StashKey[DjangoDbBlocker]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    """After a transactional test has emptied the tables (its fixtures are torn down), put back
+    the rows the migrations create."""
+    try:
+        return (yield)
+    finally:
+        blocker = item.stash.get(RESTORE_MIGRATED_ROWS, None)
+        if blocker is not None:
+            with blocker.unblock():
+                restore_migrated_rows()
+
+
 @pytest.fixture
 def sweden(db):
     """Sweden: partial criminalisation before 1999, Nordic model since 1 January 1999."""
     return make_sweden()
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def schema_fingerprint() -> str:
+    """A short hash of what builds the test database's schema: the project's migrations and the
+    locked dependencies (whose apps have migrations of their own)."""
+    digest = hashlib.sha256()
+    for path in [*sorted(ROOT.glob("*/migrations/*.py")), ROOT / "uv.lock"]:
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """Name the test database after the schema it is built from: ``test_atlas_<fingerprint>``,
+    and ``test_atlas_<fingerprint>_gw0``, ``_gw1``... for pytest-xdist's workers.
+
+    So ``--reuse-db`` keeps a database between runs only while the migrations are the same: a
+    changed or removed migration (another branch, an edited one) gets a new database instead of
+    tests run against a stale schema.
+    """
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    suffix = f"_{worker}" if worker else ""
+    for db_settings in settings.DATABASES.values():
+        test = db_settings.setdefault("TEST", {})
+        if test.get("NAME") and not test.get("MIRROR"):
+            name = test["NAME"].removesuffix(suffix)
+            test["NAME"] = f"{name}_{schema_fingerprint()}{suffix}"
+
+
+def drop_stale_test_databases() -> None:
+    """Drop the databases earlier ``--reuse-db`` runs kept for other migrations (one in use is left)."""
+    named = re.fullmatch(r"(.*)_([0-9a-f]{10})(_gw[0-9]+)?", connection.settings_dict["NAME"])
+    if named is None:
+        return
+    base, fingerprint = named.group(1, 2)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT datname FROM pg_database WHERE datname ~ %s",
+            [rf"^{re.escape(base)}_[0-9a-f]{{10}}(_gw[0-9]+)?$"],
+        )
+        stale = [name for (name,) in cursor.fetchall() if f"_{fingerprint}" not in name]
+        for name in stale:
+            with contextlib.suppress(DatabaseError):  # another run uses it
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb):
     """The test database, with the rows its migrations create (see ``restore_migrated_rows``)."""
     with django_db_blocker.unblock():
         restore_migrated_rows()
+        if django_db_keepdb:
+            drop_stale_test_databases()
