@@ -8,8 +8,9 @@ SECRET_KEY = "test-only-secret-key"  # noqa: S105 (tests only)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 
-# A stable name, so `pytest --reuse-db` can keep the test database between runs. Two runs at
-# the same time against one server need different names: set TEST_DATABASE_NAME for one of them.
+# The test run adds a fingerprint of the migrations (test_atlas_<fingerprint>, tests/conftest.py),
+# so `pytest --reuse-db` keeps the database only while they are unchanged. Two runs at the same
+# time against one server need different names: set TEST_DATABASE_NAME for one of them.
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_atlas")}
 
 # Long enough never to cut a test short on a busy machine; a hung server still ends a test.
