@@ -1,6 +1,7 @@
 """factory_boy factories for every model; each builds a valid, saved row."""
 
 import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 
@@ -14,13 +15,30 @@ from jurisdictions.models import (
     Source,
 )
 
+M = TypeVar("M")
+
+
+class ModelFactory(factory.django.DjangoModelFactory[M]):
+    """A factory whose call returns the model it builds, for the type checker too.
+
+    factory_boy types ``create()`` and ``build()`` but not calling the factory class itself,
+    which runs ``create()``; the declaration below says what that call returns.
+    """
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> M: ...  # type: ignore[misc]  # see above
+
 
 def legal_model(slug: str) -> LegalModel:
     """The migration-created legal model with this slug."""
     return LegalModel.objects.get(slug=slug)
 
 
-class JurisdictionFactory(factory.django.DjangoModelFactory):
+class JurisdictionFactory(ModelFactory[Jurisdiction]):
     class Meta:
         model = Jurisdiction
         django_get_or_create = ["slug"]
@@ -34,7 +52,7 @@ class JurisdictionFactory(factory.django.DjangoModelFactory):
     status = "published"
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(ModelFactory[Source]):
     class Meta:
         model = Source
 
@@ -44,7 +62,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     kind = "statute"
 
 
-class PolicyEventFactory(factory.django.DjangoModelFactory):
+class PolicyEventFactory(ModelFactory[PolicyEvent]):
     class Meta:
         model = PolicyEvent
         skip_postgeneration_save = True
@@ -64,7 +82,7 @@ class PolicyEventFactory(factory.django.DjangoModelFactory):
             PolicyEventSource.objects.create(event=self, source=extracted or SourceFactory())
 
 
-class RegimePeriodFactory(factory.django.DjangoModelFactory):
+class RegimePeriodFactory(ModelFactory[RegimePeriod]):
     """A decriminalisation period from 2003-06-28, still in force, citing one source."""
 
     class Meta:
