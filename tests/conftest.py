@@ -61,12 +61,17 @@ RESTORE_MIGRATED_ROWS = pytest.StashKey[DjangoDbBlocker]()
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item):
     """After a transactional test has emptied the tables (its fixtures are torn down), put back
-    the rows the migrations create."""
+    the rows the migrations create.
+
+    Not in a run with ``serialized_rollback`` tests (the browser tests, ``make test``): each of
+    those restores Django's serialised copy of the migrated database itself, with its own keys,
+    and pytest-django runs the transactional tests after all the others.
+    """
     try:
         return (yield)
     finally:
         blocker = item.stash.get(RESTORE_MIGRATED_ROWS, None)
-        if blocker is not None:
+        if blocker is not None and not hasattr(connection, "_test_serialized_contents"):
             with blocker.unblock():
                 restore_migrated_rows()
 
