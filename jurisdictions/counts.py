@@ -19,14 +19,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, FilteredRelation, Q, QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from .data_version import per_data_version
-from .in_force import in_force_on
 from .models import Jurisdiction, LegalModel
-from .querysets import published_q
 from .vocabulary import VARIES
 
 NO_REGIME = "none"
@@ -185,41 +183,52 @@ def counts_of_rows(rows: Iterable[RegimeRow], models: list[tuple[str, str]]) -> 
     return tally(((row.category, row.is_country, 1) for row in rows), models)
 
 
-class Span(NamedTuple):
-    """A loaded period, reduced to what counting needs."""
-
-    category: str
-    start_date: datetime.date
-    end_date: datetime.date | None
+# Counting every date of the over-time chart reads every published period once per date: about
+# a second at 28,000 places. It runs once per data version (models_over_time keeps the result),
+# so it may take longer than a page's statements (DATABASE_STATEMENT_TIMEOUT).
+OVER_TIME_STATEMENT_TIMEOUT = "20s"
 
 
 def counts_over_time(*, dates: list[datetime.date], models: list[tuple[str, str]]) -> list[list[ModelCount]]:
     """Counts per category on each date, in one query whatever the data or the number of dates.
 
-    The query fetches every published jurisdiction with its published periods (a LEFT JOIN,
-    so a jurisdiction without any period counts as 'no regime recorded'); the dates are
-    counted in Python with ``in_force_on``, the rule ``with_regime`` asks the database.
+    PostgreSQL pairs each published period with the dates it is in force on (the rule of
+    ``in_force_q``: started on or before the date, not yet ended; published periods of a place
+    never overlap) and counts them per model and scope; the jurisdictions without a period on a
+    date ('no regime recorded') are the published jurisdictions of that scope less those counted.
+    At 28,000 places and 37 dates the million pairs are counted in the database, not in Python.
     """
-    rows = Jurisdiction.public.annotate(
-        period=FilteredRelation("regime_periods", condition=published_q("regime_periods__"))
-    ).values_list(
-        "pk",
-        "parent_id",
-        F("period__legal_model__slug"),
-        "period__varies_within",
-        "period__start_date",
-        "period__end_date",
-    )
-    jurisdictions: dict[int, tuple[bool, list[Span]]] = {}
-    for pk, parent_id, model, varies, start, end in rows:
-        _, spans = jurisdictions.setdefault(pk, (parent_id is None, []))
-        if start is not None:
-            spans.append(Span(category(model, varies), start, end))
-    result = []
-    for at in dates:
-        entries = []
-        for is_country, spans in jurisdictions.values():
-            found = next((span.category for span in spans if in_force_on(span, at)), NO_REGIME)
-            entries.append((found, is_country, 1))
-        result.append(tally(entries, models))
-    return result
+    from .models import PublicationStatus, RegimePeriod
+
+    if not dates:
+        return []
+    place, period, model = (Jurisdiction._meta.db_table, RegimePeriod._meta.db_table, LegalModel._meta.db_table)
+    sql = f"""
+        WITH d(at) AS (SELECT unnest(%(dates)s::date[])),
+        covered AS (
+            SELECT d.at, m.slug, p.varies_within, j.parent_id IS NULL AS is_country, count(*) AS n
+            FROM {period} p
+            JOIN {place} j ON j.id = p.jurisdiction_id AND j.status = %(published)s
+            JOIN d ON p.start_date <= d.at AND (p.end_date IS NULL OR p.end_date > d.at)
+            LEFT JOIN {model} m ON m.id = p.legal_model_id
+            WHERE p.status = %(published)s
+            GROUP BY 1, 2, 3, 4
+        )
+        SELECT at, slug, varies_within, is_country, n FROM covered
+        UNION ALL
+        SELECT d.at, NULL, NULL, t.is_country,
+            t.n - coalesce((SELECT sum(c.n) FROM covered c WHERE c.at = d.at AND c.is_country = t.is_country), 0)
+        FROM d CROSS JOIN (
+            SELECT parent_id IS NULL AS is_country, count(*) AS n FROM {place}
+            WHERE status = %(published)s GROUP BY 1
+        ) t
+    """  # noqa: S608 (table names from the models' metadata; values are parameters)
+    using = router.db_for_read(Jurisdiction) or DEFAULT_DB_ALIAS
+    entries: dict[datetime.date, list[tuple[str, bool, int]]] = {at: [] for at in dates}
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute(f"SET LOCAL statement_timeout = '{OVER_TIME_STATEMENT_TIMEOUT}'")
+        cursor.execute(sql, {"dates": list(dates), "published": PublicationStatus.PUBLISHED})
+        for at, slug, varies, is_country, n in cursor.fetchall():
+            if n:
+                entries[at].append((category(slug, varies), is_country, int(n)))
+    return [tally(entries[at], models) for at in dates]
