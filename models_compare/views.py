@@ -2,6 +2,7 @@
 jurisdiction's page and feed."""
 
 import datetime
+import io
 from datetime import UTC
 from typing import cast
 
@@ -359,11 +360,21 @@ class EventListView(View):
         )
 
 
+class AtomFeed(Atom1Feed):
+    """Atom, written into memory and then into the response in one piece: the XML writer's
+    thousand small writes would each go through the response's encoding and bookkeeping."""
+
+    def write(self, outfile, encoding):
+        text = io.StringIO()
+        super().write(text, encoding)
+        outfile.write(text.getvalue())
+
+
 class DatedFeed(Feed):
     """An Atom feed of dated records: each entry is stamped with the start of its day (UTC), as the
     records carry a date, not a time. ``date_field`` names the item's date."""
 
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     date_field = "date"
 
     def item_pubdate(self, item):
@@ -498,7 +509,7 @@ class UpcomingFeed(Feed):
     """Atom feed of what the records say is coming: laws passed but not yet in force (events or
     regime periods dated later) and scheduled reviews, soonest first."""
 
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     title = "Sex Work Law Atlas: coming up"
     subtitle = "Laws passed but not yet in force, new regimes and scheduled reviews, with their dates."
 
