@@ -59,6 +59,8 @@ FIRST_YEAR = COVERAGE_START.year
 CACHE_TIMEOUT = 60 * 60 * 24
 CACHE_VERSION = 2
 PALETTE_FILE = Path("static") / "css" / "site.css"
+# Query strings whose year and region links one map keeps rendered (see WorldMap.nav_html).
+NAVS_PER_MAP = 16
 # Region views of the geometry file a map can focus on (``?focus=europe``), in menu order.
 FOCUS_VIEWS = ["world", "europe", "africa", "americas", "caribbean", "asia", "oceania"]
 
@@ -196,6 +198,7 @@ class WorldMap:
     not_drawn: list[MapArea] = field(default_factory=list)  # coded, but with no shape in this view
     uncoded: int = 0  # places drawn that the atlas does not code
     low_confidence: int = 0
+    navs: dict[str, SafeString] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def selected_year(self) -> int:
@@ -224,6 +227,18 @@ class WorldMap:
     @property
     def not_drawn_unlisted(self) -> int:
         return max(len(self.not_drawn) - NOT_DRAWN_LIMIT, 0)
+
+    def nav_html(self, request) -> SafeString:
+        """The year and region links (``components/world_map_nav.html``), which keep the rest
+        of the request's query string: rendered once per query string (a few kept per map)."""
+        query = request.GET.urlencode()
+        html = self.navs.get(query)
+        if html is None:
+            html = render_to_string("components/world_map_nav.html", {"map": self}, request=request)
+            if len(self.navs) >= NAVS_PER_MAP:
+                self.navs.clear()
+            self.navs[query] = html
+        return html
 
     @functools.cached_property
     def live_html(self) -> SafeString:

@@ -41,3 +41,10 @@ def model_badge(slug: str | None, name: str) -> SafeString:
     return format_html(
         '<span class="badge model-{}"><span class="swatch" aria-hidden="true"></span>{}</span>', slug, name
     )
+
+
+@register.simple_tag(takes_context=True)
+def map_nav(context, world_map) -> SafeString:
+    """A map's year and region links, which keep the rest of the query string (rendered once
+    per map and query string: models_compare.charts.WorldMap.nav_html)."""
+    return world_map.nav_html(context.request)

@@ -147,6 +147,17 @@ class TestFocus:
         html = client.get(reverse("models_compare:home"), {"as_of": "2010-12-31", "focus": "europe"}).content.decode()
         assert 'href="?as_of=2005-12-31&amp;focus=europe"' in html  # the year links keep the focus
 
+    def test_links_rendered_once_per_map_follow_each_query_string(self, client, federation, settings):
+        # One map (date, view, data version) serves both requests; its links are per query string.
+        settings.ATLAS_RESPONSE_CACHE = False
+        home = reverse("models_compare:home")
+        plain = client.get(home, {"as_of": "2010-12-31"}).content.decode()
+        tagged = client.get(home, {"as_of": "2010-12-31", "ref": "news"}).content.decode()
+        assert 'href="?as_of=2005-12-31"' in plain and "ref=news" not in plain
+        assert 'href="?as_of=2005-12-31&amp;ref=news"' in tagged
+        assert 'href="?as_of=2010-12-31&amp;ref=news&amp;focus=europe#world-map"' in tagged
+        assert client.get(home, {"as_of": "2010-12-31"}).content.decode() == plain
+
     @pytest.mark.parametrize("name", ["models_compare:home", "models_compare:map_fragment", "models_compare:map_svg"])
     def test_an_unknown_focus_is_a_400(self, client, federation, name):
         response = client.get(reverse(name), {"focus": "atlantis"})
