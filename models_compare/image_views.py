@@ -19,11 +19,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override, csp_report_only_override
 
+from jurisdictions.data_version import per_data_version
 from jurisdictions.selectors import dataset_version
 from jurisdictions.vocabulary import LegalModelSlug
 
@@ -55,7 +57,13 @@ def image_response(body: str | bytes, *, content_type: str, filename: str) -> Ht
 
 
 def over_time_document(*, columns: int = 2) -> str:
-    """The models-over-time small multiples as one standalone SVG document."""
+    """The models-over-time small multiples as one standalone SVG document, drawn once per
+    process, data version and day."""
+    key = ("over_time_document", columns, timezone.localdate())
+    return per_data_version(key, lambda: _over_time_document(columns=columns))
+
+
+def _over_time_document(*, columns: int) -> str:
     data = models_over_time()
     panels = over_time_panels(data)
     # Each cell: the panel's name above the panel; a header of three lines above the grid.
