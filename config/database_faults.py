@@ -9,8 +9,9 @@ the site recovers by itself when the database returns.
 
 import logging
 import sys
+from typing import TypeIs
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.views.defaults import server_error as django_server_error
 
@@ -21,12 +22,12 @@ RETRY_AFTER_SECONDS = 10
 UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 
 
-def is_database_unavailable(error: BaseException | None) -> bool:
+def is_database_unavailable(error: BaseException | None) -> TypeIs[OperationalError | InterfaceError]:
     """Connection refused or lost, timeouts, a server shutting down: errors a retry can fix."""
     return isinstance(error, UNAVAILABLE_ERRORS)
 
 
-def database_unavailable(request, error: DatabaseError):
+def database_unavailable(request, error: BaseException):
     first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
     logger.error("database unavailable (%s %s): %s", request.method, request.path, first_line)
     response = render(request, "503.html", {"retry_after": RETRY_AFTER_SECONDS}, status=503)

@@ -6,7 +6,7 @@ database triggers (django-pghistory) and any version can be restored from the
 "Events" pages. Stale forms are refused (see forms_admin.ConcurrentEditForm).
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.contrib import admin, messages
@@ -50,8 +50,16 @@ from .models import (
 from .resources import JurisdictionResource, PolicyEventResource, RegimePeriodResource, SourceResource
 from .spreadsheet import SpreadsheetSafeCSV
 
+if TYPE_CHECKING:  # what the mixins below are mixed into
+    from django.contrib.admin.options import BaseModelAdmin
 
-class StatusReadOnlyMixin:
+    AdminBase = BaseModelAdmin[Any]
+    ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    AdminBase = ModelAdminBase = object
+
+
+class StatusReadOnlyMixin(AdminBase):
     """Status is read-only without the publish permission (for model admins and inlines)."""
 
     publish_permission = ""
@@ -75,7 +83,7 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
 CONCURRENCY_FIELDS = ("loaded_version", "loaded_values", "overwrite_newer")
 
 
-class EditorialAdminMixin:
+class EditorialAdminMixin(ModelAdminBase):
     """Saves go through ``services``: an editor's change to a published record becomes a pending
     revision (the record itself is not touched); everything else is saved under the same rules."""
 
@@ -191,7 +199,7 @@ class EditorialAdminMixin:
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class PublishingAdminMixin(StatusReadOnlyMixin):
+class PublishingAdminMixin(StatusReadOnlyMixin, ModelAdminBase):
     """Publish/unpublish actions for those with the publish permission, through ``services``."""
 
     actions: Any = ["publish_selected", "unpublish_selected"]
@@ -265,7 +273,7 @@ class ReviewFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        condition = selectors.review_conditions().get(self.value())
+        condition = selectors.review_conditions().get(self.value() or "")
         return queryset.filter(condition) if condition is not None else queryset
 
 
@@ -560,8 +568,7 @@ class RegimePeriodAdmin(EditorialAdminMixin, PublishingAdminMixin, SpreadsheetIm
     def delete_view(self, request, object_id, extra_context=None):
         period = self.get_object(request, unquote(object_id))
         extra_context = {**(extra_context or {})}
-        allowed = period is not None and self.has_delete_permission(request, period)
-        if allowed and services.is_period_in_force(period):
+        if period is not None and self.has_delete_permission(request, period) and services.is_period_in_force(period):
             extra_context.update(
                 continuation_choices=services.Continuation.choices,
                 previous_period=services.previous_period(period),
@@ -673,7 +680,12 @@ class RevisionAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         revision = self.get_object(request, unquote(object_id))
         if revision is None or not self.has_view_or_change_permission(request, revision):
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            # As the admin answers for any record that is not there (or not to be seen).
+            name, key = self.opts.verbose_name, unquote(object_id)
+            self.message_user(
+                request, f"{name} with ID “{key}” doesn’t exist. Perhaps it was deleted?", messages.WARNING
+            )
+            return HttpResponseRedirect(reverse("admin:index", current_app=self.admin_site.name))
         can_decide = revision.is_pending and self.has_decide_permission(request, revision)
         if request.method == "POST":
             return self._decide(request, revision, can_decide)

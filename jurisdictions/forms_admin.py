@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin
@@ -126,7 +127,8 @@ class ConcurrentEditForm(forms.ModelForm):
         ]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.instance.pk or not self.has_changed():
             return data  # a new record, or nothing of this editor's to write
         current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
@@ -186,7 +188,13 @@ class CitedSourcesField(forms.ModelMultipleChoiceField):
         )
 
 
-class CitingFormMixin:
+if TYPE_CHECKING:  # what CitingFormMixin is mixed into
+    CitingFormBase = ConcurrentEditForm
+else:
+    CitingFormBase = object
+
+
+class CitingFormMixin(CitingFormBase):
     """For inline forms: the cited sources are edited directly (the admin saves them via services)."""
 
     def __init__(self, *args, **kwargs):
@@ -236,12 +244,13 @@ class RegimePeriodForm(RecordForm):
                 )
             return
         # The period to be ended may overlap: check everything else.
-        exclude = self._get_validation_exclusions()
+        # As ModelForm.validate_constraints() does, with start_date left out.
+        exclude = self._get_validation_exclusions()  # type: ignore[attr-defined]  # Django's, not in its stubs
         exclude.add("start_date")
         try:
             self.instance.validate_constraints(exclude=exclude)
         except ValidationError as error:
-            self._update_errors(error)
+            self.add_error(None, error)
         replaced = services.replaced_period(self.instance)
         later = (
             RegimePeriod.objects.published()

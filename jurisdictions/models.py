@@ -8,6 +8,7 @@ trigger), so the admin, the loader and raw ORM writes are held to the same rules
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 import pghistory
 import pgtrigger
@@ -318,6 +319,21 @@ class Jurisdiction(Publishable):
 
     objects = JurisdictionQuerySet.as_manager()
     public = PublicJurisdictionManager()
+
+    if TYPE_CHECKING:  # the regime in force, annotated by JurisdictionQuerySet.with_regime() (None: no regime)
+        regime_period_id: int | None
+        regime_varies: bool | None
+        regime_model_slug: str | None
+        regime_model_name: str | None
+        regime_model_position: int | None
+        regime_since: datetime.date | None
+        regime_since_precision: str | None
+        regime_began_earlier: bool | None
+        regime_until: datetime.date | None
+        regime_workers: str | None
+        regime_clients: str | None
+        regime_third_parties: str | None
+        regime_confidence: str | None
 
     class Meta:
         permissions = [("publish_jurisdiction", "Can publish and unpublish jurisdictions")]

@@ -6,6 +6,8 @@ violations are reported per row in the dry run, and IMPORT_EXPORT_USE_TRANSACTIO
 makes a file with any error change nothing.
 """
 
+from typing import TYPE_CHECKING
+
 from diff_match_patch import diff_match_patch
 from django.utils.encoding import force_str
 from django.utils.html import format_html_join
@@ -46,7 +48,13 @@ class AtlasResource(resources.ModelResource):
         return PreviewDiff
 
 
-class ReviewedImportMixin:
+if TYPE_CHECKING:  # what ReviewedImportMixin is mixed into
+    from import_export.resources import ModelResource as ImportMixinBase
+else:
+    ImportMixinBase = object
+
+
+class ReviewedImportMixin(ImportMixinBase):
     """Imports follow the editorial rules: they never change a record's status (the ``status``
     column is exported but read-only, new rows arrive as drafts), and a row that changes a
     published record, imported by someone without the publish permission, becomes a pending

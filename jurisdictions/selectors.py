@@ -23,6 +23,7 @@ from .models import (
     RegimePeriodSource,
     Revision,
     RevisionStatus,
+    Source,
 )
 from .querysets import EXACT_MATCH, fold
 
@@ -72,8 +73,9 @@ class JurisdictionPage:
     @property
     def sources(self):
         """Every source cited by this jurisdiction's periods and events, once each, by title."""
-        seen = {}
-        for record in [*self.history, *self.events]:
+        seen: dict[int, Source] = {}
+        records: list[RegimePeriod | PolicyEvent] = [*self.history, *self.events]
+        for record in records:
             for citation in record.citations.all():
                 seen.setdefault(citation.source.pk, citation.source)
         return sorted(seen.values(), key=lambda source: source.title)

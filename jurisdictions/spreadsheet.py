@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import tablib
@@ -82,9 +82,12 @@ def writer(file, dialect="excel", **options) -> _SafeWriter:
 class DictWriter(csv.DictWriter):
     """Like ``csv.DictWriter``, with formula escaping."""
 
-    def __init__(self, file, fieldnames, *args, **kwargs):
-        super().__init__(file, fieldnames, *args, **kwargs)
-        self.writer = _SafeWriter(file, self.writer.dialect)
+    def writerow(self, rowdict: Mapping[str, Any]) -> Any:
+        return super().writerow({name: escape_cell(value) for name, value in rowdict.items()})
+
+    def writerows(self, rowdicts: Iterable[Mapping[str, Any]]) -> None:
+        for rowdict in rowdicts:
+            self.writerow(rowdict)
 
 
 class SpreadsheetSafeCSV(base_formats.CSV):

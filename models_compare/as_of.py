@@ -2,6 +2,7 @@
 view mixin that validates it (a 400 page on bad input)."""
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.shortcuts import render
@@ -55,7 +56,13 @@ def render_bad_request(request, forms_with_errors, title="This address cannot be
     return render(request, "invalid_request.html", {"forms": forms_with_errors, "title": title}, status=400)
 
 
-class AsOfMixin:
+if TYPE_CHECKING:  # what AsOfMixin is mixed into
+    from django.views import View as AsOfBase
+else:
+    AsOfBase = object
+
+
+class AsOfMixin(AsOfBase):
     """Validates ``?as_of=`` before the view runs: a 400 page on bad input, else
     ``self.as_of`` (today when absent) and ``self.as_of_form`` for the template."""
 

@@ -60,7 +60,8 @@ class PanelYearsForm(forms.Form):
             )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         first, last = data.get("from"), data.get("to")
         if first and last and first > last:
             raise forms.ValidationError("'from' must not be after 'to'.")

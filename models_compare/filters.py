@@ -173,7 +173,8 @@ class JurisdictionFilterSet(django_filters.FilterSet):
 
 class PolicyEventFilterForm(PublicForm):
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError("The 'From' date must not be after the 'To' date.")
         return data

@@ -114,7 +114,8 @@ class CompareForm(PublicForm):
         return _checked_date(self.cleaned_data.get("as_of"))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         tokens = [" ".join(str(t).split()) for t in (data.get("j") or [])]
         dates = [str(d).strip() for d in (data.get("on") or [])]
         wanted, problems = _dated_places(tokens, dates, data.get("as_of"))

@@ -220,14 +220,11 @@ class ModelListView(AsOfMixin, View):
             lambda: model_counts(Jurisdiction.public.with_regime(as_of=as_of), models=names),
         )
         by_slug = {count.slug: count for count in counts}
-        for model in models:
-            model.counts = by_slug[model.slug]
-            model.jurisdiction_count = by_slug[model.slug].jurisdictions
         return render(
             request,
             "models_compare/models.html",
             {
-                "models": models,
+                "models": [(model, by_slug[model.slug]) for model in models],
                 "counts": counts,
                 "as_of": as_of,
                 "as_of_form": as_of_form,
@@ -287,7 +284,7 @@ class MapSvgView(View):
         as_of_form, focus_form = AsOfForm(request.GET), MapFocusForm(request.GET)
         for form in (as_of_form, focus_form):
             if not form.is_valid():
-                errors = "; ".join(f"{name}: {'; '.join(messages)}" for name, messages in form.errors.items())
+                errors = "; ".join(f"{name}: {'; '.join(map(str, messages))}" for name, messages in form.errors.items())
                 return HttpResponse(f"Invalid {errors}\n", status=400, content_type="text/plain; charset=utf-8")
         as_of = as_of_form.date()
         world = world_map(

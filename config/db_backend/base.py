@@ -79,10 +79,10 @@ class DatabaseWrapper(PostgresDatabaseWrapper):
             self._health_check_hung = False
             raise OperationalError(f"the database did not answer a health check within {HEALTH_CHECK_SECONDS:g} s")
 
-    def _commit(self):
+    def commit(self):
         with self._deadline(self.call_deadline):
-            return super()._commit()
+            super().commit()
 
-    def _rollback(self):
+    def rollback(self):
         with self._deadline(self.call_deadline):
-            return super()._rollback()
+            super().rollback()

@@ -127,8 +127,8 @@ def test_home_legend_counts_table_models_page_browse_and_chart_agree(client, cur
     table = {count.slug: count for count in home["counts"]}
     legend = {entry.slug: entry.count for entry in home["map"].legend}
     models_page = {
-        model.slug: model.counts
-        for model in client.get(reverse("models_compare:models"), params(as_of)).context["models"]
+        model.slug: counts
+        for model, counts in client.get(reverse("models_compare:models"), params(as_of)).context["models"]
     }
     browse = {
         count.slug: count.count
