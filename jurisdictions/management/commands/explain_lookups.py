@@ -11,17 +11,18 @@ from __future__ import annotations
 import datetime
 import time
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from jurisdictions.models import Jurisdiction, PolicyEvent, RegimePeriod
 
 D = datetime.date
 
 
-def lookups(*, as_of: datetime.date, since: datetime.date, place: str) -> list[tuple[str, str, object]]:
+def lookups(*, as_of: datetime.date, since: datetime.date, place: str) -> list[tuple[str, str, QuerySet[Any]]]:
     """(title, where the site makes it, queryset): the same querysets the pages use."""
     return [
         (
