@@ -163,11 +163,6 @@ def per_data_version[T](key: Hashable, compute: Callable[[], T], *, using: str =
         while len(kept) > DERIVED_MAX_ENTRIES.get(kind, DERIVED_DEFAULT_MAX_ENTRIES):
             kept.popitem(last=False)
     return value
-    with _derived_lock:
-        _derived[full_key] = value
-        while len(_derived) > DERIVED_MAX_ENTRIES:
-            _derived.popitem(last=False)
-    return value
 
 
 def _new_generation(alias: str) -> None:

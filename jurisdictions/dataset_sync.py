@@ -29,6 +29,7 @@ from django.db.models import Model, Prefetch
 from .dataset import Dataset
 from .models import (
     AliasKind,
+    EditTracked,
     Jurisdiction,
     LegalModel,
     LoadedRecord,
@@ -241,7 +242,7 @@ def row_values(kind: str, row: Any) -> dict[str, Any]:  # a Source, Jurisdiction
     }
 
 
-def _find(kind: str, key: str) -> Model | None:
+def _find(kind: str, key: str) -> EditTracked | None:
     """The row with this natural key (for records that have no fingerprint yet)."""
     model = MODELS[kind]
     if kind == "period":
@@ -250,9 +251,9 @@ def _find(kind: str, key: str) -> Model | None:
     return model.objects.filter(slug=key).first()
 
 
-def _changed_by_a_person(row: Model) -> bool:
+def _changed_by_a_person(row: EditTracked) -> bool:
     """True if the change history records a signed-in user (admin, import) writing this row."""
-    return row.history.filter(pgh_context__metadata__has_key="user").exists()  # type: ignore[attr-defined]
+    return row.history.filter(pgh_context__metadata__has_key="user").exists()
 
 
 def _has_pending_revision(row: Model) -> bool:

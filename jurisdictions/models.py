@@ -8,7 +8,7 @@ trigger), so the admin, the loader and raw ORM writes are held to the same rules
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pghistory
 import pgtrigger
@@ -123,6 +123,11 @@ class EditTracked(models.Model):
     """Adds ``updated_at``: the admin compares it on save so a stale form cannot overwrite newer data."""
 
     updated_at = models.DateTimeField("last changed", auto_now=True)
+
+    if TYPE_CHECKING:  # the versions ``track_history`` records (django-pghistory's event model)
+        from django.db.models.fields.related_descriptors import RelatedManager
+
+        history: RelatedManager[Any]
 
     class Meta:
         abstract = True

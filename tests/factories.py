@@ -62,6 +62,18 @@ class SourceFactory(ModelFactory[Source]):
     kind = "statute"
 
 
+def cite_event(event: PolicyEvent, create: bool, extracted: Source | None, **kwargs: Any) -> None:
+    """After a factory saved ``event``: cite ``cited=<source>``, or a new source."""
+    if create:
+        PolicyEventSource.objects.create(event=event, source=extracted or SourceFactory())
+
+
+def cite_period(period: RegimePeriod, create: bool, extracted: Source | None, **kwargs: Any) -> None:
+    """After a factory saved ``period``: cite ``cited=<source>``, or a new source."""
+    if create:
+        RegimePeriodSource.objects.create(regime_period=period, source=extracted or SourceFactory())
+
+
 class PolicyEventFactory(ModelFactory[PolicyEvent]):
     class Meta:
         model = PolicyEvent
@@ -76,10 +88,7 @@ class PolicyEventFactory(ModelFactory[PolicyEvent]):
     confidence = "high"
     status = "published"
 
-    @factory.post_generation
-    def cited(self, create, extracted, **kwargs):
-        if create:
-            PolicyEventSource.objects.create(event=self, source=extracted or SourceFactory())
+    cited = factory.PostGeneration(cite_event)
 
 
 class RegimePeriodFactory(ModelFactory[RegimePeriod]):
@@ -99,7 +108,4 @@ class RegimePeriodFactory(ModelFactory[RegimePeriod]):
     confidence = "high"
     status = "published"
 
-    @factory.post_generation
-    def cited(self, create, extracted, **kwargs):
-        if create:
-            RegimePeriodSource.objects.create(regime_period=self, source=extracted or SourceFactory())
+    cited = factory.PostGeneration(cite_period)

@@ -40,6 +40,12 @@ def server_answers(cluster: EmbeddedPostgres) -> int:
         return row[0]
 
 
+def setting(connection: psycopg.Connection, name: str) -> str:
+    row = connection.execute(f"SHOW {name}").fetchone()
+    assert row is not None
+    return row[0]
+
+
 def test_starts_from_an_empty_directory_and_creates_the_database(cluster):
     assert not cluster.is_initialised()
     cluster.ensure_running()
@@ -53,7 +59,7 @@ def test_listens_on_a_unix_socket_only(cluster):
     with psycopg.connect(
         host=str(cluster.socket_dir), port=cluster.port, user="postgres", dbname="atlas"
     ) as connection:
-        assert connection.execute("SHOW listen_addresses").fetchone()[0] == ""
+        assert setting(connection, "listen_addresses") == ""
 
 
 def test_does_not_run_as_root(cluster):
@@ -138,8 +144,8 @@ def test_keeps_postgresql_default_durability(cluster):
     with psycopg.connect(
         host=str(cluster.socket_dir), port=cluster.port, user="postgres", dbname="atlas"
     ) as connection:
-        assert connection.execute("SHOW synchronous_commit").fetchone()[0] == "on"
-        assert connection.execute("SHOW fsync").fetchone()[0] == "on"
+        assert setting(connection, "synchronous_commit") == "on"
+        assert setting(connection, "fsync") == "on"
 
 
 def test_only_the_test_settings_relax_durability():

@@ -135,16 +135,12 @@ def test_public_pages_set_no_cookie(client):
     assert not client.get("/jurisdictions/").cookies
 
 
-def test_a_bad_host_header_is_logged_in_one_line(client, capsys):
+def test_a_bad_host_header_is_logged_in_one_line(client, capsys, monkeypatch):
     handler = logging.getLogger("django.security.DisallowedHost").handlers[0]
-    records = []
-    original = handler.emit
-    handler.emit = lambda record: records.append(handler.format(record))
-    try:
-        with override_settings(ALLOWED_HOSTS=["atlas.example"]):
-            assert client.get("/", HTTP_HOST="evil.example").status_code == 400
-    finally:
-        handler.emit = original
+    records: list[str] = []
+    monkeypatch.setattr(handler, "emit", lambda record: records.append(handler.format(record)))
+    with override_settings(ALLOWED_HOSTS=["atlas.example"]):
+        assert client.get("/", HTTP_HOST="evil.example").status_code == 400
     assert len(records) == 1 and "\n" not in records[0] and "evil.example" in records[0]
 
 

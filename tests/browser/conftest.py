@@ -74,7 +74,7 @@ def _keep_migrated_data(_migrated_data):
     """
     from django.db import connection
 
-    connection._test_serialized_contents = _migrated_data
+    connection._test_serialized_contents = _migrated_data  # type: ignore[attr-defined]  # Django sets it; not in its stubs
 
 
 @pytest.fixture

@@ -112,9 +112,11 @@ def test_public_and_admin_pages_run_without_violations(page, live_server, atlas)
     from jurisdictions import history, services
 
     period = sweden.regime_periods.order_by("start_date").last()
+    assert period is not None
     revision = services.propose_revision(
         record=period, changes={"notes": "Checked against the 2024 consolidation."}, author=reviewer, note="Re-read."
     )
+    assert revision is not None
     visit(page, live_server, reverse("admin:jurisdictions_revision_change", args=[revision.pk]))
     recorder.check("pending revision to review (field-by-field diff)")
     visit(page, live_server, history.history_url(sweden))

@@ -100,5 +100,5 @@ def test_editor_drafts_and_reviewer_publishes(page, live_server, atlas):
     assert (row["slug"], row["legal_model"], row["regime_since"]) == ("netherlands", "decriminalization", "2025-01-01")
     assert row["sources"] == ["https://example.org/nl-2026"]
     old = netherlands.regime_periods.get(legal_model__slug="legalization")
-    assert old.end_date.isoformat() == "2025-01-01"
+    assert old.end_date is not None and old.end_date.isoformat() == "2025-01-01"
     assert re.search("2025", page.content())

@@ -3,6 +3,7 @@
 import datetime
 import time
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -128,7 +129,7 @@ def test_a_connection_opened_inside_a_history_context_keeps_the_wrapper_stack_ba
     import pghistory
     from pghistory.runtime import _inject_history_context
 
-    seen = {}
+    seen: dict[str, Any] = {}
 
     def request_thread():
         try:

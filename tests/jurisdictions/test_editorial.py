@@ -243,6 +243,7 @@ class TestHistory:
         source.title = "A mistaken title"
         source.save()
         original = source.history.order_by("pgh_id").first()
+        assert original is not None
         url = reverse("admin:jurisdictions_sourcehistory_changelist")
         response = reviewer.post(url, {"action": "restore_version", "_selected_action": [original.pk]}, follow=True)
         assert "Restored" in response.content.decode()
@@ -268,6 +269,7 @@ class TestHistory:
         source.title = "Changed"
         source.save()
         original = source.history.order_by("pgh_id").first()
+        assert original is not None
         editor.post(
             reverse("admin:jurisdictions_sourcehistory_changelist"),
             {"action": "restore_version", "_selected_action": [original.pk]},

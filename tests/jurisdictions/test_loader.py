@@ -41,10 +41,11 @@ def snapshot():
 def test_first_load_creates_every_record(dataset_dir):
     report = load_dataset(read_dataset(dataset_dir))
     assert report.counts["jurisdictions"]["created"] == 2
-    assert Jurisdiction.objects.get(slug="province").parent.slug == "federation"
+    province = Jurisdiction.objects.get(slug="province")
+    assert province.parent is not None and province.parent.slug == "federation"
     periods = list(RegimePeriod.objects.filter(jurisdiction__slug="province").order_by("start_date"))
-    assert [p.legal_model.slug for p in periods] == ["partial_criminalization", "decriminalization"]
-    assert periods[1].enacted_by.slug == "province-reform-in-force"
+    assert [p.model_slug for p in periods] == ["partial_criminalization", "decriminalization"]
+    assert periods[1].enacted_by is not None and periods[1].enacted_by.slug == "province-reform-in-force"
     assert periods[1].street_work == "regulated" and periods[1].brothels == "unknown"
     assert periods[1].citations.get().pinpoint == "s 2"
     assert PolicyEvent.objects.get(slug="international-statement").jurisdiction is None

@@ -46,9 +46,16 @@ def reviewer(roles):
     return client
 
 
+def proposed(**kwargs) -> Revision:
+    """``services.propose_revision()``, which must have proposed a change."""
+    revision = services.propose_revision(**kwargs)
+    assert revision is not None
+    return revision
+
+
 def form_data(response) -> dict:
     """The POST a browser would send for an admin change page as rendered (main form and inlines)."""
-    data = {}
+    data: dict[str, str | list[str]] = {}
 
     def add(form):
         for name, field in form.fields.items():
@@ -118,7 +125,7 @@ class TestEditorsChangesWaitForReview:
 
     def test_the_reviewer_sees_a_field_by_field_diff_and_approves_it(self, reviewer, sweden):
         editor_user = User.objects.create_user("ed")
-        revision = services.propose_revision(
+        revision = proposed(
             record=sweden["nordic"],
             changes={"notes": "Checked against the 2024 consolidation.", "confidence": "medium"},
             author=editor_user,
@@ -135,13 +142,14 @@ class TestEditorsChangesWaitForReview:
         period = RegimePeriod.objects.get(pk=sweden["nordic"].pk)
         assert (period.notes, period.confidence) == ("Checked against the 2024 consolidation.", "medium")
         revision.refresh_from_db()
-        assert revision.status == "approved" and revision.reviewer.username == "reviewer-1"
+        assert revision.status == "approved"
+        assert revision.reviewer is not None and revision.reviewer.username == "reviewer-1"
         # The history records the approval with the revision's number.
         latest = period.history.order_by("-pgh_id").select_related("pgh_context").first()
-        assert latest.pgh_context.metadata["revision"] == revision.pk
+        assert latest is not None and latest.pgh_context.metadata["revision"] == revision.pk
 
     def test_a_rejected_revision_is_kept_and_changes_nothing(self, reviewer, sweden):
-        revision = services.propose_revision(record=sweden["nordic"], changes={"notes": "Wrong"}, author=None)
+        revision = proposed(record=sweden["nordic"], changes={"notes": "Wrong"}, author=None)
         reviewer.post(
             reverse("admin:jurisdictions_revision_change", args=[revision.pk]),
             {"_reject": "1", "decision_note": "No source says so."},
@@ -151,7 +159,7 @@ class TestEditorsChangesWaitForReview:
         assert RegimePeriod.objects.get(pk=sweden["nordic"].pk).notes == "Buying sex is an offence."
 
     def test_approval_is_refused_when_someone_changed_the_field_since(self, sweden):
-        revision = services.propose_revision(record=sweden["nordic"], changes={"notes": "Mine"}, author=None)
+        revision = proposed(record=sweden["nordic"], changes={"notes": "Mine"}, author=None)
         RegimePeriod.objects.filter(pk=sweden["nordic"].pk).update(notes="Theirs")
         with pytest.raises(services.ValidationError, match=r"changed since this revision was proposed \(notes\)"):
             services.approve_revision(revision=revision, reviewer=User.objects.create_user("r"))
@@ -159,13 +167,11 @@ class TestEditorsChangesWaitForReview:
 
     def test_approval_keeps_the_publishing_rules(self, sweden):
         # Moving the Nordic period's start back into the older period would overlap it.
-        revision = services.propose_revision(
-            record=sweden["nordic"], changes={"start_date": D(1995, 1, 1)}, author=None
-        )
+        revision = proposed(record=sweden["nordic"], changes={"start_date": D(1995, 1, 1)}, author=None)
         with pytest.raises(services.ValidationError, match="overlaps"):
             services.approve_revision(revision=revision, reviewer=User.objects.create_user("r"))
         assert Revision.objects.get().is_pending
-        no_sources = services.propose_revision(record=sweden["nordic"], changes={}, citations=[], author=None)
+        no_sources = proposed(record=sweden["nordic"], changes={}, citations=[], author=None)
         with pytest.raises(services.ValidationError, match="cites no source"):
             services.approve_revision(revision=no_sources, reviewer=User.objects.create_user("r2"))
 
@@ -230,7 +236,7 @@ class TestSourcesThePublicReadsWaitForReview:
 
     def test_a_reviewer_approves_it_and_the_page_shows_it(self, reviewer, client, sweden):
         source = sweden["nordic"].sources.get()
-        revision = services.propose_revision(
+        revision = proposed(
             record=source, changes={"title": "Sex Purchase Act (consolidated)"}, author=None, note="Title."
         )
         page = reviewer.get(reverse("admin:jurisdictions_revision_change", args=[revision.pk])).content.decode()
@@ -346,7 +352,7 @@ class TestRestoreAndDelete:
         old = RegimePeriod.objects.get(pk=sweden["old"].pk)
         assert old.end_date is None  # in force again
         latest = old.history.order_by("-pgh_id").select_related("pgh_context").first()
-        assert latest.pgh_context.metadata["continuation"] == "reopen"
+        assert latest is not None and latest.pgh_context.metadata["continuation"] == "reopen"
 
     def test_unpublishing_the_period_in_force_asks_first(self, reviewer, sweden):
         url = reverse("admin:jurisdictions_regimeperiod_changelist")
@@ -385,7 +391,7 @@ class TestSaveAnyway:
 
 class TestHistoryList:
     def test_editors_read_changes_with_user_and_old_and_new_values(self, editor, reviewer, sweden):
-        revision = services.propose_revision(record=sweden["nordic"], changes={"notes": "Newer"}, author=None)
+        revision = proposed(record=sweden["nordic"], changes={"notes": "Newer"}, author=None)
         reviewer.post(reverse("admin:jurisdictions_revision_change", args=[revision.pk]), {"_approve": "1"})
         record = f"jurisdictions.regimeperiod:{sweden['nordic'].pk}"
         page = editor.get(reverse("admin:history"), {"record": record}).content.decode()
@@ -440,7 +446,7 @@ class TestReviewQueue:
         )
         country = Jurisdiction.objects.get(pk=sweden["country"].pk)
         assert country.last_reviewed == timezone.localdate()
-        assert country.last_reviewed_by.username == "reviewer-1"
+        assert country.last_reviewed_by is not None and country.last_reviewed_by.username == "reviewer-1"
 
     def test_editors_cannot_mark_reviewed(self, editor, sweden):
         editor.post(

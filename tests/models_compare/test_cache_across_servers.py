@@ -60,7 +60,8 @@ def get(port: int, path: str, headers=None) -> tuple[int, str, dict]:
 
 @pytest.fixture
 def two_servers(transactional_db, tmp_path):
-    ports, processes = [], []
+    ports: list[int] = []
+    processes: list[subprocess.Popen] = []
     env = server_env()
     try:
         for _ in range(2):
@@ -107,7 +108,7 @@ def test_a_change_reaches_every_server_within_two_seconds(two_servers):
         etags[port] = headers["ETag"]
     Jurisdiction.objects.filter(slug="testland").update(notes="The second note.")
     changed = time.monotonic()
-    seen = {}
+    seen: dict[int, float] = {}
     while len(seen) < len(two_servers) and time.monotonic() - changed < 5:
         for port in two_servers:
             if port not in seen and "The second note." in get(port, path)[1]:

@@ -89,7 +89,9 @@ class TestCodebook:
     def test_includes_the_coding_rules_of_data_md(self, client, db):
         data_md = (Path(settings.BASE_DIR) / "docs" / "DATA.md").read_text()
         rules = data_md[data_md.index("## Coding rules") :]
-        first_rule = re.search(r"\*\*(.+?)\*\*", rules).group(1)
+        found = re.search(r"\*\*(.+?)\*\*", rules)
+        assert found is not None
+        first_rule = found.group(1)
         body = client.get(reverse("models_compare:codebook")).content.decode()
         assert f"<strong>{first_rule}</strong>" in body
         download = client.get(reverse("models_compare:codebook_md"))

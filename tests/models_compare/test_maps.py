@@ -102,6 +102,18 @@ def country_links(svg: ET.Element) -> dict[str, ET.Element]:
     return {element.get("aria-label", "").split(" — ")[0]: element for element in group}
 
 
+def title_of(element: ET.Element) -> str:
+    title = element.find(f"{SVG}title")
+    assert title is not None and title.text is not None
+    return title.text
+
+
+def first_match(pattern: str, text: str) -> str:
+    found = re.search(pattern, text, re.S)
+    assert found is not None, pattern
+    return found.group(0)
+
+
 def fill_of(element: ET.Element) -> str:
     shape = element.find(f"{SVG}path")
     if shape is None:
@@ -150,14 +162,14 @@ class TestMapColours:
     def test_accessible_name_says_model_and_since_when(self, client, reformers):
         sweden = country_links(map_svg(client, "2000-12-31"))["Sweden"]
         assert sweden.get("aria-label") == "Sweden — Nordic model since 1 January 1999"
-        assert sweden.find(f"{SVG}title").text == "Sweden — Nordic model since 1 January 1999"
+        assert title_of(sweden) == "Sweden — Nordic model since 1 January 1999"
         assert sweden.get("href") == "/jurisdictions/sweden/?as_of=2000-12-31"
 
     def test_varies_country_has_the_varies_pattern_and_links_to_its_units(self, client, reformers):
         usa = country_links(map_svg(client))["United States"]
         assert fill_of(usa) == "url(#wm-varies)"
         assert usa.get("href") == "/jurisdictions/united-states/"
-        assert "varies within" in usa.get("aria-label")
+        assert "varies within" in usa.get("aria-label", "")
 
     def test_country_without_record_is_grey_with_no_data_and_no_link(self, client, reformers):
         greenland = country_links(map_svg(client))["Greenland"]
@@ -188,11 +200,12 @@ class TestMapMarkup:
     def test_every_country_shape_has_an_accessible_name(self, client, reformers):
         svg = map_svg(client)
         group = svg.find(f".//{SVG}g[@class='wm-countries']")
+        assert group is not None
         assert len(group) == len(world_shapes().shapes)
         for element in group:
             label = element.get("aria-label")
             assert label and " — " in label
-            assert element.find(f"{SVG}title").text == label
+            assert title_of(element) == label
             assert element.tag == f"{SVG}a" or element.get("role") == "img"
             assert element.findall(f"{SVG}path") or element.findall(f"{SVG}circle")
 
@@ -214,8 +227,8 @@ class TestMapMarkup:
     def test_home_page_inlines_the_map_as_valid_svg_with_a_list_alternative(self, client, reformers):
         response = client.get(reverse("models_compare:home"), {"as_of": "2000-12-31"})
         html = response.content.decode()
-        inline = re.search(r'<svg xmlns="http://www.w3.org/2000/svg" class="wm".*?</svg>', html, re.S).group(0)
-        assert country_links(ET.fromstring(inline))["Sweden"].get("aria-label").endswith("since 1 January 1999")
+        inline = first_match(r'<svg xmlns="http://www.w3.org/2000/svg" class="wm".*?</svg>', html)
+        assert country_links(ET.fromstring(inline))["Sweden"].get("aria-label", "").endswith("since 1 January 1999")
         assert "The map as a list" in html
         assert 'href="/jurisdictions/sweden/?as_of=2000-12-31">Sweden</a>' in html
         assert "Natural Earth" in html and "world-atlas" in html
@@ -247,7 +260,8 @@ class TestMapMarkup:
 
         cache.clear()
         first = client.get(reverse("models_compare:map_svg"), {"as_of": "2000-12-31"}).content
-        assert any(key for key in cache._cache if "world-map:2000-12-31" in key)
+        stored = cache._cache  # type: ignore[attr-defined]  # the local-memory cache's keys (not in the stubs)
+        assert any(key for key in stored if "world-map:2000-12-31" in key)
         # An edit changes what is drawn, so the cached copy is not reused.
         RegimePeriodFactory(
             jurisdiction=JurisdictionFactory(name="Denmark", slug="denmark", iso_code="DK"),
@@ -352,9 +366,9 @@ class TestModelsOverTime:
         response = client.get(reverse("models_compare:over_time"))
         html = response.content.decode()
         assert response.status_code == 200
-        chart = re.search(r'<svg xmlns="http://www.w3.org/2000/svg" class="chart".*?</svg>', html, re.S).group(0)
+        chart = first_match(r'<svg xmlns="http://www.w3.org/2000/svg" class="chart".*?</svg>', html)
         root = ET.fromstring(chart)
-        assert root.get("role") == "img" and root.find(f"{SVG}title").text.startswith("Countries under each")
+        assert root.get("role") == "img" and title_of(root).startswith("Countries under each")
         assert "Countries" in "".join(root.itertext()) and "Year (law on 31 December" in "".join(root.itertext())
         assert reverse("models_compare:over_time_csv") in html
         assert "<table" in html and "jurisdiction without a parent" in html.replace("\n", " ").replace("  ", " ")
@@ -378,7 +392,7 @@ class TestModelsOverTime:
 class TestRegimeBand:
     def test_jurisdiction_page_has_a_labelled_band(self, client, reformers):
         html = client.get(reverse("jurisdictions:detail", kwargs={"slug": "sweden"})).content.decode()
-        band = re.search(r'<svg xmlns="http://www.w3.org/2000/svg" class="band".*?</g></svg>', html, re.S).group(0)
+        band = first_match(r'<svg xmlns="http://www.w3.org/2000/svg" class="band".*?</g></svg>', html)
         root = ET.fromstring(band)
         texts = [t.text for t in root.iter(f"{SVG}text")]
         assert "Partial criminalisation, before 1990 – 1999" in texts

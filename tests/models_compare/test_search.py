@@ -124,7 +124,8 @@ class TestFindPlace:
         ],
     )
     def test_resolves_what_people_type(self, curated, text, slug):
-        assert find_place(text).place.slug == slug
+        place = find_place(text).place
+        assert place is not None and place.slug == slug
 
     def test_a_shared_name_is_ambiguous(self, curated):
         lookup = find_place("Georgia")
