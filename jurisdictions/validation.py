@@ -14,6 +14,9 @@ and the coding rules of ``docs/DATA.md`` that a machine can check:
   says a cited source states so (``in_force_on_passage: true``);
 - a period starts on an in-force date; one that starts on a passage date instead is
   flagged for review.
+
+``periods_older_than_their_laws`` adds warnings that do not fail validation: periods whose
+every dated statute and ruling was published after the period began.
 """
 
 from __future__ import annotations
@@ -195,6 +198,33 @@ def _check_jurisdiction(
         problems.append(f"{record.origin}: ISO code {record.iso_code} does not exist (pycountry)")
     if not any(in_force_on(p, today) for p in record.periods):
         problems.append(f"{record.origin}: '{record.slug}' has no regime in force on {today}")
+
+
+def periods_older_than_their_laws(dataset: Dataset) -> list[str]:
+    """Warnings (not problems) for periods whose every statute and ruling was published after they began.
+
+    Such a period is coded back to its start from a later text: a 2005 Act applied to a period
+    "in force before 1990", say. The coding may still be right (a ruling can describe an older
+    law, a consolidation can repeat it), so this is reported for a reviewer, not refused. Only
+    sources with a ``published_on`` date count; a period citing any undated statute or ruling is
+    not reported, because nothing is known about that source's age.
+    """
+    warnings: list[str] = []
+    for record in dataset.jurisdictions.values():
+        for period in record.periods:
+            laws = [
+                dataset.sources[c.source_key]
+                for c in period.citations
+                if dataset.sources[c.source_key].kind in ("statute", "court_ruling")
+            ]
+            if laws and all(s.published_on and s.published_on > period.start_date for s in laws):
+                oldest = min(s.published_on for s in laws if s.published_on)
+                warnings.append(
+                    f"{period.origin}: starts on {period.start_date} but its statutes and rulings were all "
+                    f"published later (the oldest on {oldest}); cite the law in force at the start, split "
+                    "the period, or say in its note that the earlier years rest on the later law (docs/DATA.md)"
+                )
+    return warnings
 
 
 def validate_dataset(dataset: Dataset, *, today: datetime.date, require_coverage: bool = False) -> list[str]:

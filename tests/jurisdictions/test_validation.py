@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jurisdictions.dataset import read_dataset
-from jurisdictions.validation import validate_dataset
+from jurisdictions.validation import periods_older_than_their_laws, validate_dataset
 
 BASIC = Path(__file__).resolve().parent.parent / "data" / "basic"
 TODAY = datetime.date(2026, 1, 1)
@@ -110,3 +110,40 @@ def test_a_varies_parent_without_units_is_refused(dataset_dir):
     edit(dataset_dir / "federation.yaml", "    iso_code: AU-NSW\n", "    iso_code: NZ\n")
     found = matching(problems(dataset_dir), "coded 'varies' but has no coded units")
     assert len(found) == 1 and "jurisdictions[0].periods[0]" in found[0]
+
+
+def older_than_their_laws(dataset_dir: Path) -> list[str]:
+    return [w.split(": ")[1] for w in periods_older_than_their_laws(read_dataset(dataset_dir))]
+
+
+def test_a_period_whose_every_law_is_younger_is_warned_about_not_refused(dataset_dir):
+    # Undated statutes say nothing about their age: no warning.
+    assert older_than_their_laws(dataset_dir) == []
+    # The Province Reform Act, cited by the period that begins on 1995-07-01, published in 2001.
+    edit(
+        dataset_dir / "federation.yaml",
+        "    url: https://legislation.example.org/province-reform-act\n    kind: statute\n",
+        "    url: https://legislation.example.org/province-reform-act\n    kind: statute\n"
+        "    published_on: 2001-03-01\n",
+    )
+    assert older_than_their_laws(dataset_dir) == ["jurisdictions[1].periods[1]"]
+    assert matching(problems(dataset_dir), "published later") == []
+    # Published on the day the period begins: the law is not younger than the period.
+    edit(dataset_dir / "federation.yaml", "published_on: 2001-03-01", "published_on: 1995-07-01")
+    assert older_than_their_laws(dataset_dir) == []
+
+
+def test_an_older_or_undated_law_beside_a_younger_one_silences_the_warning(dataset_dir):
+    edit(
+        dataset_dir / "federation.yaml",
+        "    url: https://legislation.example.org/province-reform-act\n    kind: statute\n",
+        "    url: https://legislation.example.org/province-reform-act\n    kind: statute\n"
+        "    published_on: 2001-03-01\n",
+    )
+    edit(
+        dataset_dir / "federation.yaml",
+        "          - key: province-reform-act\n            pinpoint: s 2\n",
+        "          - key: province-reform-act\n            pinpoint: s 2\n"
+        "          - key: federation-act\n            pinpoint: s 4\n",
+    )
+    assert older_than_their_laws(dataset_dir) == []

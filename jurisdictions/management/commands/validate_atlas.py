@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from jurisdictions.dataset import DatasetError, read_dataset
-from jurisdictions.validation import validate_dataset
+from jurisdictions.validation import periods_older_than_their_laws, validate_dataset
 
 
 class Command(BaseCommand):
@@ -36,10 +36,14 @@ class Command(BaseCommand):
         problems = validate_dataset(dataset, today=timezone.localdate(), require_coverage=coverage)
         if problems:
             raise CommandError(f"{len(problems)} problem(s):\n" + "\n".join(problems))
+        warnings = periods_older_than_their_laws(dataset)
+        for warning in warnings:
+            self.stdout.write(self.style.WARNING(f"warning: {warning}"))
         periods = sum(len(r.periods) for r in dataset.jurisdictions.values())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Dataset valid: {len(dataset.jurisdictions)} jurisdictions, {periods} regime periods, "
-                f"{len(dataset.events)} events, {len(dataset.sources)} sources."
+                f"{len(dataset.events)} events, {len(dataset.sources)} sources"
+                + (f" ({len(warnings)} warning(s) above)." if warnings else ".")
             )
         )
