@@ -43,7 +43,6 @@ from .models import (
 )
 from .vocabulary import CODED_ACTIVITY_FIELDS
 
-ACTIVITIES = CODED_ACTIVITY_FIELDS
 PUBLISHED = PublicationStatus.PUBLISHED.value
 KIND_LABELS = {"source": "sources", "jurisdiction": "jurisdictions", "event": "events", "period": "regime periods"}
 # The model of each kind of record; the code below dispatches on the kind, so rows are typed Any.
@@ -144,7 +143,7 @@ def file_entries(dataset: Dataset) -> dict[str, list[Entry]]:
                         "treatment_of_workers": period.treatment_of_workers,
                         "treatment_of_clients": period.treatment_of_clients,
                         "treatment_of_third_parties": period.treatment_of_third_parties,
-                        **{name: period.activities[name] for name in ACTIVITIES},
+                        **{name: period.activities[name] for name in CODED_ACTIVITY_FIELDS},
                         "confidence": period.confidence,
                         "needs_review": period.needs_review,
                         "notes": period.notes,
@@ -231,7 +230,7 @@ def row_values(kind: str, row: Any) -> dict[str, Any]:  # a Source, Jurisdiction
         "treatment_of_workers": row.treatment_of_workers,
         "treatment_of_clients": row.treatment_of_clients,
         "treatment_of_third_parties": row.treatment_of_third_parties,
-        **{name: getattr(row, name) for name in ACTIVITIES},
+        **{name: getattr(row, name) for name in CODED_ACTIVITY_FIELDS},
         "confidence": row.confidence,
         "needs_review": row.needs_review,
         "notes": row.notes,
@@ -731,7 +730,9 @@ def dump_dataset(*, root: Path) -> list[Path]:  # noqa: C901 (one pass writing e
 
     for period in periods:
         period_citations = sorted(period.citations.all(), key=lambda citation: citation.pk)
-        activities = {name: getattr(period, name) for name in ACTIVITIES if getattr(period, name) != "unknown"}
+        activities = {
+            name: getattr(period, name) for name in CODED_ACTIVITY_FIELDS if getattr(period, name) != "unknown"
+        }
         entry = {
             **_compact(
                 {

@@ -846,7 +846,6 @@ class RegimePeriod(Publishable):
         ("Clients", "treatment_of_clients"),
         ("Third parties", "treatment_of_third_parties"),
     )
-    ACTIVITY_FIELDS = CODED_ACTIVITY_FIELDS
 
     @property
     def start_display(self) -> str:
@@ -875,7 +874,7 @@ class RegimePeriod(Publishable):
     def activity_details(self) -> list[dict]:
         """[{activity, help, slug, label}] for every coded activity, in a fixed order."""
         details = []
-        for name in self.ACTIVITY_FIELDS:
+        for name in CODED_ACTIVITY_FIELDS:
             details.append(
                 {
                     "activity": field_label(self, name),

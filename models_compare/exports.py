@@ -31,6 +31,7 @@ from jurisdictions.models import (
 )
 from jurisdictions.querysets import public_parent_slug, published_q
 from jurisdictions.vocabulary import (
+    CODED_ACTIVITY_FIELDS,
     VARIES,
     ActivityStatus,
     Confidence,
@@ -102,6 +103,13 @@ TREATMENT_FIELDS = [
     ),
 ]
 
+REGIME_SINCE_PRECISION = Field(
+    "regime_since_precision",
+    "How much of `regime_since` the sources establish: `day`; `month` (the date is the 1st: read "
+    "'June 2020'); `year` (the date is 1 January: read '1995'). Null without a regime.",
+    values=tuple(DatePrecision.values),
+    nullable=True,
+)
 JURISDICTION_FIELDS = [
     Field("slug", "Stable identifier, e.g. `new-zealand`."),
     Field("name", "Common English name."),
@@ -120,13 +128,7 @@ JURISDICTION_FIELDS = [
     ),
     *TREATMENT_FIELDS,
     Field("regime_since", "First day of the regime in force.", "date", nullable=True),
-    Field(
-        "regime_since_precision",
-        "How much of `regime_since` the sources establish: `day`; `month` (the date is the 1st: read "
-        "'June 2020'); `year` (the date is 1 January: read '1995'). Null without a regime.",
-        values=tuple(DatePrecision.values),
-        nullable=True,
-    ),
+    REGIME_SINCE_PRECISION,
     Field(
         "regime_began_earlier",
         "`true` when the regime was already in force on `regime_since`, the start "
@@ -143,7 +145,7 @@ JURISDICTION_FIELDS = [
 
 ACTIVITY_COLUMNS = [
     field_
-    for name in RegimePeriod.ACTIVITY_FIELDS
+    for name in CODED_ACTIVITY_FIELDS
     for field_ in _coded(
         name,
         f"{field_label(RegimePeriod, name)}: {concrete_field(RegimePeriod, name).help_text}",
@@ -226,13 +228,7 @@ PANEL_FIELDS = [
         "date",
         nullable=True,
     ),
-    Field(
-        "regime_since_precision",
-        "How much of `regime_since` the sources establish: `day`; `month` (the date is the 1st: read "
-        "'June 2020'); `year` (the date is 1 January: read '1995'). Null without a regime.",
-        values=tuple(DatePrecision.values),
-        nullable=True,
-    ),
+    REGIME_SINCE_PRECISION,
     Field(
         "regime_began_earlier",
         "`true` when the regime began before 1990 (see `regime_since`).",
@@ -353,7 +349,7 @@ def period_rows(periods) -> Iterator[dict]:
                     third_parties=period.treatment_of_third_parties,
                 ),
             }
-            for name in RegimePeriod.ACTIVITY_FIELDS:
+            for name in CODED_ACTIVITY_FIELDS:
                 value = getattr(period, name)
                 row[name], row[f"{name}_label"] = value, ACTIVITY_LABELS.get(value)
             row.update(

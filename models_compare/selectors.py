@@ -12,7 +12,7 @@ from jurisdictions.in_force import in_force_on
 from jurisdictions.meta import concrete_field, field_label
 from jurisdictions.models import DatePrecision, Jurisdiction, PolicyEvent, RegimePeriod
 from jurisdictions.selectors import periods_with_sources
-from jurisdictions.vocabulary import VARIES, ActivityStatus
+from jurisdictions.vocabulary import CODED_ACTIVITY_FIELDS, VARIES, ActivityStatus
 
 # --- Side-by-side comparison ------------------------------------------------------
 
@@ -189,7 +189,7 @@ def _comparison_rows(columns: list[ComparisonColumn]) -> list[ComparisonRow]:
     rows = [ComparisonRow("Legal model", each(_model_cell), group="Model")]
     for role, name in RegimePeriod.ROLE_FIELDS:
         rows.append(ComparisonRow(role, each(_treatment_cell(name)), group="Treatment"))
-    for name in RegimePeriod.ACTIVITY_FIELDS:
+    for name in CODED_ACTIVITY_FIELDS:
         rows.append(
             ComparisonRow(
                 field_label(RegimePeriod, name),
