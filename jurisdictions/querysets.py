@@ -185,7 +185,14 @@ class JurisdictionQuerySet(models.QuerySet):
         # PostgreSQL refuses NUL in text: hostile input must not become an error page.
         text = " ".join(str(text).replace("\x00", " ").split())[:SEARCH_MAX_LENGTH]
         if not any(character.isalnum() for character in text):
-            return self.none()
+            # Nothing to match ("%", "-"), but the same columns as a search: callers order by them.
+            return self.none().annotate(
+                name_rank=Value(0.0, output_field=FloatField()),
+                alias_rank=Value(0.0, output_field=FloatField()),
+                matched_alias=Value("", output_field=CharField()),
+                matched_alias_kind=Value("", output_field=CharField()),
+                search_rank=Value(0.0, output_field=FloatField()),
+            )
         term = fold(Value(text))
         inside_words = len(text) >= 3
         best_alias: dict[int, tuple[float, str, str]] = {}

@@ -81,9 +81,9 @@ def test_search_without_a_match_says_so(client, curated):
     assert response.status_code == 200 and "No place matches “Atlantis”" in response.content.decode()
 
 
-@pytest.mark.parametrize("query", ["x" * 101, "\x00", "%", "'; drop table x; --", "<script>"])
+@pytest.mark.parametrize("query", ["x" * 101, "\x00", "%", "-", "\ufffd", "'; drop table x; --", "<script>"])
 def test_hostile_searches_never_fail(client, curated, query):
-    for url in ("/search/", "/search/suggest.json"):
+    for url in ("/search/", "/search/suggest.json", "/jurisdictions/", "/jurisdictions/export.json"):
         response = client.get(url, {"q": query})
         assert response.status_code in (200, 400)
     assert client.get("/search/", {"q": "x" * 101}).status_code == 400
