@@ -228,6 +228,7 @@ class ModelListView(AsOfMixin, View):
                 "counts": counts,
                 "as_of": as_of,
                 "as_of_form": as_of_form,
+                "explicit_date": bool(as_of_form.cleaned_data["as_of"]),
             },
         )
 
@@ -253,6 +254,7 @@ class ModelDetailView(MapFocusMixin, View):
                 "model": model,
                 "as_of": as_of,
                 "as_of_form": as_of_form,
+                "explicit_date": bool(as_of_form.cleaned_data["as_of"]),
                 "page_obj": _page(
                     request, jurisdictions, count=_per_version_count(("model", slug, as_of), jurisdictions)
                 ),

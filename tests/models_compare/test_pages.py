@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -57,6 +58,33 @@ def test_invalid_as_of_is_a_400_with_a_message(client, atlas, name, kwargs, as_o
 @pytest.mark.parametrize("name,kwargs", PAGES)
 def test_as_of_is_respected(client, atlas, name, kwargs):
     assert client.get(reverse(name, kwargs=kwargs), {"as_of": "2000-01-01"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url,link",
+    [
+        ("/jurisdictions/?as_of=2000-01-01", "/jurisdictions/sweden/?as_of=2000-01-01"),
+        ("/models/?as_of=2000-01-01", "/models/nordic/?as_of=2000-01-01"),
+        ("/models/nordic/?as_of=2000-01-01", "/jurisdictions/sweden/?as_of=2000-01-01"),
+        ("/models/nordic/?as_of=2000-01-01", "/models/decriminalization/?as_of=2000-01-01"),
+        ("/jurisdictions/federation/?as_of=2000-01-01", "/jurisdictions/province/?as_of=2000-01-01"),
+        ("/jurisdictions/province/?as_of=2000-01-01", "/jurisdictions/federation/?as_of=2000-01-01"),
+        ("/compare/?j=sweden@1998-01-01&j=sweden", "/jurisdictions/sweden/?as_of=1998-01-01"),
+    ],
+)
+def test_a_page_on_a_date_links_to_places_and_models_on_that_date(client, atlas, url, link):
+    """A count or a row "on 1 January 2000" leads to the same date, not to today's law."""
+    assert f'href="{link}"' in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/jurisdictions/", "/models/", "/models/nordic/", "/jurisdictions/federation/", "/compare/?j=sweden&j=belgium"],
+)
+def test_a_page_without_a_date_links_without_one(client, atlas, url):
+    body = client.get(url).content.decode()
+    assert re.search(r'href="/(jurisdictions|models)/[a-z_-]+/"', body)
+    assert not re.search(r'href="/(jurisdictions|models)/[a-z_-]+/\?as_of=', body)
 
 
 def test_unknown_jurisdiction_and_model_are_404(client, atlas):
