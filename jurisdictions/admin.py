@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -86,6 +86,25 @@ CONCURRENCY_FIELDS = ("loaded_version", "loaded_values", "overwrite_newer")
 class EditorialAdminMixin(ModelAdminBase):
     """Saves go through ``services``: an editor's change to a published record becomes a pending
     revision (the record itself is not touched); everything else is saved under the same rules."""
+
+    def get_changeform_initial_data(self, request):
+        """Initial values from the address (``add/?jurisdiction=12``), less those that are not
+        keys of their relation: the autocomplete widget would look ``?jurisdiction=abc`` up and
+        fail with a server error instead of showing an empty field."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.is_relation or field.target_field is None:
+                continue
+            try:
+                for item in value if isinstance(value, list) else [value]:
+                    field.target_field.to_python(item)
+            except ValidationError:
+                del initial[name]
+        return initial
 
     def _model_changes(self, form) -> dict:
         names = {f.name for f in form.instance._meta.concrete_fields}

@@ -37,6 +37,26 @@ def period_form(jurisdiction, start, end="", source=None):
     return data
 
 
+@pytest.mark.parametrize(
+    "add,query",
+    [
+        ("admin:jurisdictions_regimeperiod_add", "jurisdiction=abc"),
+        ("admin:jurisdictions_regimeperiod_add", "enacted_by=1.5"),
+        ("admin:jurisdictions_policyevent_add", "jurisdiction=%00"),
+        ("admin:jurisdictions_jurisdiction_add", "parent=x"),
+    ],
+)
+def test_a_bad_initial_value_in_the_address_is_left_out(admin_client, add, query):
+    response = admin_client.get(f"{reverse(add)}?{query}")
+    assert response.status_code == 200
+
+
+def test_a_good_initial_value_in_the_address_is_kept(admin_client):
+    country = JurisdictionFactory(name="Atlantis")
+    response = admin_client.get(f"{reverse('admin:jurisdictions_regimeperiod_add')}?jurisdiction={country.pk}")
+    assert response.status_code == 200 and "Atlantis" in response.content.decode()
+
+
 def test_overlapping_period_is_a_form_error(admin_client):
     country = JurisdictionFactory()
     RegimePeriodFactory(jurisdiction=country, start_date=datetime.date(1999, 1, 1))
