@@ -16,9 +16,16 @@ from jurisdictions.selectors import PlaceLookup, find_place
 from .as_of import check_as_of
 from .charts import FOCUS_VIEWS
 from .form_rendering import PublicForm
+from .geography import map_views
 from .selectors import ComparisonItem
 
 MIN_ITEMS, MAX_ITEMS = 2, 4
+
+
+def focus_choices() -> list[tuple[str, str]]:
+    """The map regions by their names ("Central America and the Caribbean"), as the map's links say."""
+    views = map_views()
+    return [(name, views[name].title if name in views else name) for name in FOCUS_VIEWS]
 
 
 class MapFocusForm(PublicForm):
@@ -26,7 +33,7 @@ class MapFocusForm(PublicForm):
 
     focus = forms.ChoiceField(
         label="Map region",
-        choices=[(name, name) for name in FOCUS_VIEWS],
+        choices=focus_choices,
         required=False,
         error_messages={"invalid_choice": "Choose a map region: " + ", ".join(FOCUS_VIEWS) + "."},
     )

@@ -32,7 +32,7 @@ from jurisdictions.vocabulary import LegalModelSlug
 from .as_of import AsOfForm
 from .charts import models_over_time, over_time_panels, pattern_tiles, world_map
 from .form_rendering import PublicForm
-from .forms import MapFocusForm
+from .forms import MapFocusForm, focus_choices
 
 PNG_CACHE_TIMEOUT = 60 * 60 * 24
 CREDIT = "Sex Work Law Atlas · CC BY 4.0"
@@ -207,6 +207,6 @@ class EmbedBuilderView(View):
 
 def _embed_title(params: dict) -> str:
     what = f"the {LegalModelSlug(params['model']).label}" if params["model"] else "legal models of sex work"
-    where = params["focus"].capitalize() if params["focus"] and params["focus"] != "world" else "the world"
+    where = dict(focus_choices())[params["focus"]] if params["focus"] and params["focus"] != "world" else "the world"
     when = params["as_of"] or "today"
     return f"Sex Work Law Atlas: {what}, {where}, {when}"

@@ -68,6 +68,11 @@ class TestEmbed:
         assert client.get(reverse("models_compare:embed_map"), params).status_code == 400
         assert client.get(reverse("models_compare:embed"), params).status_code == 400
 
+    def test_builder_names_the_regions(self, client, atlas):
+        body = client.get(reverse("models_compare:embed"), {"focus": "caribbean"}).content.decode()
+        assert '<option value="caribbean" selected>Central America and the Caribbean</option>' in body
+        assert "Sex Work Law Atlas: legal models of sex work, Central America and the Caribbean, today" in body
+
     def test_builder_gives_the_iframe_snippet(self, client, atlas):
         response = client.get(
             reverse("models_compare:embed"), {"model": "nordic", "as_of": "2010-12-31", "focus": "europe"}
