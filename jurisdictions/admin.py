@@ -87,6 +87,13 @@ class EditorialAdminMixin(ModelAdminBase):
     """Saves go through ``services``: an editor's change to a published record becomes a pending
     revision (the record itself is not touched); everything else is saved under the same rules."""
 
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # After the record's change became a pending revision, the admin's own "was changed successfully"
+        # would contradict "waits for a reviewer": the record itself was not changed.
+        if level == messages.SUCCESS and getattr(request, "atlas_proposed", False):
+            return
+        super().message_user(request, message, level, *args, **kwargs)
+
     def get_changeform_initial_data(self, request):
         """Initial values from the address (``add/?jurisdiction=12``), less those that are not
         keys of their relation: the autocomplete widget would look ``?jurisdiction=abc`` up and
@@ -180,6 +187,7 @@ class EditorialAdminMixin(ModelAdminBase):
                 note=pending["note"],
             )
             self._say_proposed(request, revision)
+            request.atlas_proposed = revision is not None  # the record itself was not changed
 
     def _say_proposed(self, request, revision):
         if revision is None:

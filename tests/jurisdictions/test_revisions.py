@@ -111,6 +111,7 @@ class TestEditorsChangesWaitForReview:
         data["change_note"] = "The 2024 review says so."
         response = editor.post(change_url(period), data, follow=True)
         assert "waits for a reviewer" in response.content.decode()
+        assert "changed successfully" not in response.content.decode()
 
         period.refresh_from_db()
         assert period.legal_model.slug == "nordic" and period.status == "published"
