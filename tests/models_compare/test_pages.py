@@ -33,6 +33,13 @@ QUERY_BUDGET = {
 }
 
 
+def test_pages_name_their_icon_so_browsers_do_not_ask_for_a_missing_favicon_ico(client, atlas):
+    from django.contrib.staticfiles import finders
+
+    match = re.search(r'<link rel="icon" href="/static/([^"]+)"', client.get("/").content.decode())
+    assert match and finders.find(match.group(1))
+
+
 @pytest.mark.parametrize("name,kwargs", PAGES)
 def test_every_page_renders(client, atlas, name, kwargs):
     assert client.get(reverse(name, kwargs=kwargs)).status_code == 200
