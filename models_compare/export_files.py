@@ -180,20 +180,23 @@ def build(export: str, factory: Callable[[], Document], *, day=None, using: str 
             with pinned_data_version(using, version=version):
                 _write(folder, name, factory())
             logger.info("export files %s written in %.1f s", name, time.monotonic() - started)
-    remove_others(export, keep=name)
+    remove_others(export, version=version, day=day)
     return version
 
 
-def remove_others(export: str, *, keep: str) -> None:
-    """Remove ``export``'s files of other versions and days than the stem ``keep`` (a reader
-    that has one open keeps reading it: POSIX removes it when closed), and temporary files
-    left by a builder that died more than an hour ago."""
-    folder = directory()
-    for path in folder.iterdir():
+def remove_others(export: str, *, version: DataVersion, day) -> None:
+    """Remove ``export``'s files of earlier versions, and of other days, than ``version`` and
+    ``day`` (a reader that has one open keeps reading it: POSIX removes it when closed), and
+    temporary files left by a builder that died more than an hour ago. Files of a later version
+    stay: a builder whose snapshot was a moment older may finish after the one that wrote them."""
+    keep = stem(export, version, day)
+    for path in directory().iterdir():
         name = path.name.removesuffix(".gz")
         match = FILE_NAME.match(name)
         if match and match["export"] == export:
-            if not name.startswith(f"{keep}."):
+            number = int(match["stamp"].split("-")[0])
+            earlier = number < version.number or (number == version.number and not name.startswith(f"{keep}."))
+            if earlier or match["day"] != _day_key(day):
                 path.unlink(missing_ok=True)
         elif name.startswith(f".{export}.") and name.endswith(".tmp"):
             with contextlib.suppress(FileNotFoundError):

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from jurisdictions.models import Jurisdiction
 from models_compare import export_files
-from models_compare.data_views import WHOLE_EXPORTS
+from models_compare.data_views import WHOLE_EXPORTS, build_whole_export
 from tests.factories import JurisdictionFactory, RegimePeriodFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +156,15 @@ def test_a_builder_process_writes_the_file_a_request_asked_for(client, settings)
     assert response.status_code == 200
     assert [row["slug"] for row in json.loads(body(response))["results"]] == ["aland"]
     assert any(export_files_dir.glob("jurisdictions.*.json.gz"))
+
+
+def test_a_build_removes_earlier_versions_and_keeps_later_ones(sweden, settings):
+    folder = Path(settings.ATLAS_EXPORT_DIR)
+    version = build_whole_export("events").number
+    earlier = folder / f"events.v{version - 1}-1.all.csv"
+    later = folder / f"events.v{version + 1}-1.all.csv"
+    other_export = folder / f"periods.v{version - 1}-1.all.csv"
+    for path in (earlier, later, other_export):
+        path.write_text("x")
+    build_whole_export("events")
+    assert not earlier.exists() and later.exists() and other_export.exists()
