@@ -24,6 +24,7 @@
   function pageUrl(asOf) {
     var url = new URL(window.location.href);
     if (asOf) url.searchParams.set("as_of", asOf); else url.searchParams.delete("as_of");
+    url.searchParams.delete("page"); // another date lists other places: from the first page again
     url.hash = "";
     return url;
   }

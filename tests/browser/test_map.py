@@ -52,6 +52,12 @@ def test_year_slider_redraws_the_map_and_keeps_the_url(page, live_server, atlas)
     expect(page.locator(".map-years a[aria-current]")).to_have_text("1998")
 
 
+def test_year_slider_starts_a_paged_list_again_at_its_first_page(page, live_server, atlas):
+    visit(page, live_server, "/models/nordic/?page=2")
+    page.locator("#map-year").fill("1998")
+    expect(page).to_have_url(re.compile(r"/models/nordic/\?as_of=1998-12-31$"))
+
+
 def test_year_links_work_without_javascript(browser, browser_context_args, live_server, atlas):
     context = browser.new_context(**{**browser_context_args, "java_script_enabled": False})
     page = context.new_page()

@@ -248,6 +248,11 @@ class TestMapMarkup:
         assert 'href="?as_of=2003-12-31" aria-current="true"' in html
         assert 'type="range"' in html and "js/map.js" in html
 
+    def test_year_links_start_a_paged_list_again_at_its_first_page(self, client, reformers):
+        html = client.get(reverse("models_compare:model", kwargs={"slug": "nordic"}), {"page": "2"}).content.decode()
+        years = re.findall(r'href="(\?[^"]*)"[^>]*data-year=', html)
+        assert "?as_of=2003-12-31" in years and not [query for query in years if "page" in query]
+
     def test_fragment_for_the_slider_has_the_map_and_list_only(self, client, reformers):
         response = client.get(reverse("models_compare:map_fragment"), {"as_of": "1998-12-31"})
         html = response.content.decode()
