@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import serializers
 from django.core.cache import caches
 from django.db import DatabaseError, connection
 from pytest_django import DjangoDbBlocker
@@ -59,21 +60,34 @@ RESTORE_MIGRATED_ROWS = pytest.StashKey[DjangoDbBlocker]()
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item):
+def pytest_runtest_teardown(item, nextitem):
     """After a transactional test has emptied the tables (its fixtures are torn down), put back
-    the rows the migrations create.
+    the rows the migrations create for the tests that follow (after the last test there are
+    none, and the test database may already be gone).
 
-    Not in a run with ``serialized_rollback`` tests (the browser tests, ``make test``): each of
-    those restores Django's serialised copy of the migrated database itself, with its own keys,
-    and pytest-django runs the transactional tests after all the others.
+    In a run with ``serialized_rollback`` tests (the browser tests, ``make test``), Django keeps a
+    serialised copy of the migrated database, which those tests load again with its own keys: the
+    legal models are put back from that copy, keys included, so the two never disagree.
     """
     try:
         return (yield)
     finally:
         blocker = item.stash.get(RESTORE_MIGRATED_ROWS, None)
-        if blocker is not None and not hasattr(connection, "_test_serialized_contents"):
+        if blocker is not None and nextitem is not None:
             with blocker.unblock():
+                copy = getattr(connection, "_test_serialized_contents", None)
+                if copy:
+                    restore_legal_models_from(copy)
                 restore_migrated_rows()
+
+
+def restore_legal_models_from(serialized: str) -> None:
+    """The legal models of Django's serialised copy of the test database, with their keys."""
+    from jurisdictions.models import LegalModel
+
+    for deserialized in serializers.deserialize("json", serialized):
+        if isinstance(deserialized.object, LegalModel):
+            deserialized.save()
 
 
 @pytest.fixture
