@@ -29,15 +29,15 @@ from .querysets import EXACT_MATCH, fold
 
 
 def periods_with_sources():
-    """Regime periods with their model, enacting event and cited sources preloaded."""
+    """Regime periods with their model, enacting event and cited sources preloaded (in citation order)."""
     return RegimePeriod.objects.select_related("legal_model", "enacted_by").prefetch_related(
-        Prefetch("citations", queryset=RegimePeriodSource.objects.select_related("source"))
+        Prefetch("citations", queryset=RegimePeriodSource.objects.select_related("source").order_by("pk"))
     )
 
 
 def events_with_sources():
     return PolicyEvent.objects.prefetch_related(
-        Prefetch("citations", queryset=PolicyEventSource.objects.select_related("source"))
+        Prefetch("citations", queryset=PolicyEventSource.objects.select_related("source").order_by("pk"))
     )
 
 
