@@ -14,6 +14,7 @@ from jurisdictions.models import Jurisdiction
 from models_compare import export_files
 from models_compare.data_views import WHOLE_EXPORTS, build_whole_export
 from tests.factories import JurisdictionFactory, RegimePeriodFactory
+from tests.shared_data import restore_migrated_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -140,11 +141,10 @@ def test_the_command_writes_every_whole_export(sweden, settings):
 
 
 @pytest.mark.slow
-# serialized_rollback: starts from the migrated rows (the legal models) even after another
-# transactional test has emptied the tables in a run where those rows are not put back.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_builder_process_writes_the_file_a_request_asked_for(client, settings):
     """A real ``manage.py build_exports`` process, started by the request, against the test database."""
+    restore_migrated_rows()  # the legal models, if a transactional test before this one emptied the tables
     RegimePeriodFactory(jurisdiction=JurisdictionFactory(name="Aland", slug="aland"))
     settings.ATLAS_EXPORT_INLINE_ROWS = 0
     settings.ATLAS_EXPORT_WAIT_SECONDS = 60
