@@ -46,6 +46,7 @@ PAGES = {
     # periods and 2,000 events).
     "export CSV, filtered": ("/jurisdictions/export.csv?legal_model=criminalization", 4),
     "panel CSV, filtered": ("/jurisdictions/panel.csv?kind=country&from=2020", 3),
+    "periods JSON, filtered": ("/periods/export.json?kind=country", 6),
     "events CSV, filtered": ("/events/export.csv?date_from=1990-01-01", 6),
     "API schema": ("/api/openapi.json", 3),
     "codebook": ("/codebook/", 2),
