@@ -217,6 +217,22 @@ class EmbeddedPostgres:
     def _bin(self, name: str) -> str:
         return str(self._bin_dir() / name)
 
+    def _pg_ctl_start(self, *, data_dir: Path, log_file: Path, options: str, timeout: int) -> list[str]:
+        """``pg_ctl start`` for a cluster (this one or a replica), waiting up to ``timeout`` seconds."""
+        return [
+            self._bin("pg_ctl"),
+            "start",
+            "-D",
+            str(data_dir),
+            "-l",
+            str(log_file),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            str(timeout),
+        ]
+
     def _bin_dir(self) -> Path:
         """The server binaries, where the server's user can run them.
 
@@ -341,19 +357,9 @@ class EmbeddedPostgres:
         while True:
             self._clear_stale_files()
             result = self._run_as_server_user(
-                [
-                    self._bin("pg_ctl"),
-                    "start",
-                    "-D",
-                    str(self.data_dir),
-                    "-l",
-                    str(self.log_file),
-                    "-o",
-                    options,
-                    "-w",
-                    "-t",
-                    str(START_TIMEOUT_SECONDS),
-                ],
+                self._pg_ctl_start(
+                    data_dir=self.data_dir, log_file=self.log_file, options=options, timeout=START_TIMEOUT_SECONDS
+                ),
                 None,
             )
             if result.returncode == 0:

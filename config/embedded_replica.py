@@ -103,19 +103,7 @@ class EmbeddedReplica:
             f"-c listen_addresses='' -c unix_socket_directories='{self.socket_dir}' -p {self.port} -c hot_standby=on"
         )
         self.primary._run_as_server_user(
-            [
-                self.primary._bin("pg_ctl"),
-                "start",
-                "-D",
-                str(self.data_dir),
-                "-l",
-                str(self.log_file),
-                "-o",
-                options,
-                "-w",
-                "-t",
-                "60",
-            ],
+            self.primary._pg_ctl_start(data_dir=self.data_dir, log_file=self.log_file, options=options, timeout=60),
             f"the replica did not start; see {self.log_file}",
         )
 
