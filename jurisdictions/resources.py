@@ -60,8 +60,6 @@ class ReviewedImportMixin(ImportMixinBase):
     published record, imported by someone without the publish permission, becomes a pending
     revision instead of a write."""
 
-    publish_permission = ""
-
     def save_instance(self, instance, is_create, row, **kwargs):
         user = kwargs.get("user")
         if is_create:
@@ -84,7 +82,6 @@ def status_column() -> fields.Field:
 
 
 class JurisdictionResource(ReviewedImportMixin, AtlasResource):
-    publish_permission = "jurisdictions.publish_jurisdiction"
     status = status_column()
     # Set by a reviewer's "Mark reviewed" action, never by an import.
     last_reviewed = fields.Field(
@@ -115,8 +112,6 @@ class JurisdictionResource(ReviewedImportMixin, AtlasResource):
 
 
 class SourceResource(ReviewedImportMixin, AtlasResource):
-    publish_permission = "jurisdictions.publish_source"
-
     class Meta:
         model = Source
         import_id_fields = ["slug"]
@@ -127,7 +122,6 @@ class SourceResource(ReviewedImportMixin, AtlasResource):
 
 
 class PolicyEventResource(ReviewedImportMixin, AtlasResource):
-    publish_permission = "jurisdictions.publish_policyevent"
     status = status_column()
     jurisdiction = fields.Field(
         attribute="jurisdiction",
@@ -157,7 +151,6 @@ class PolicyEventResource(ReviewedImportMixin, AtlasResource):
 
 
 class RegimePeriodResource(ReviewedImportMixin, AtlasResource):
-    publish_permission = "jurisdictions.publish_regimeperiod"
     status = status_column()
     jurisdiction = fields.Field(
         attribute="jurisdiction",
