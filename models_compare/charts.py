@@ -247,6 +247,11 @@ class WorldMap:
         return render_to_string("components/world_map_live.html", {"map": self})
 
 
+def is_low_confidence(row: RegimeRow) -> bool:
+    """Hatched on the maps: a low-confidence coding of a model (not "varies within", not no data)."""
+    return row.confidence == "low" and row.category not in (NO_DATA, VARIES)
+
+
 def _label(row: RegimeRow, names: dict[str, str], *, unit: bool) -> str:
     place = f"{row.name} ({row.parent_name})" if unit and row.parent_name else row.name
     if row.varies:
@@ -281,7 +286,7 @@ def build_areas(
             return MapArea(shape.code, shape.name, NO_DATA, label, "", path=shape.path, dot=shape.dot,
                            fill=fill_for(prefix, NO_DATA), unit_of=unit_of)  # fmt: skip
         drawn.add(row.slug)
-        low = row.confidence == "low" and row.category not in (NO_DATA, VARIES)
+        low = is_low_confidence(row)
         return MapArea(
             shape.code, row.name, row.category, _label(row, names, unit=bool(unit_of)),
             f"{url_prefix}{row.slug}/{suffix}", since=row.since, before_start=row.began_earlier,
@@ -424,7 +429,7 @@ def _build_world_map(
     uncoded = sum(1 for area in countries + units if not area.url)
     # Counted over the same rows as the legend (all coded jurisdictions, or a country's units), not
     # over the shapes in view, so that the two numbers side by side count the same things.
-    low = sum(1 for row in rows if row.confidence == "low" and row.category not in (NO_DATA, VARIES))
+    low = sum(1 for row in rows if is_low_confidence(row))
     digest = hashlib.sha256(
         repr((countries, units, sorted(names.items()), standalone, view, id_prefix)).encode()
     ).hexdigest()[:24]
