@@ -138,6 +138,12 @@ class JurisdictionFilterSet(django_filters.FilterSet):
         queryset = queryset.with_regime(as_of=self.form.cleaned_data.get("as_of"))
         return super().filter_queryset(queryset).order_by(*self._ordering())
 
+    @property
+    def sorted_by_name(self) -> bool:
+        """The default order: no sort asked for and no search ranking."""
+        data = self.form.cleaned_data
+        return not data.get("sort") and not (data.get("q") or "").strip()
+
     def _ordering(self):
         """The requested sort (translated to field names), then name as a stable tie-break."""
         sort = self.filters["sort"]

@@ -3,6 +3,7 @@ jurisdiction's page and feed."""
 
 import datetime
 import io
+from array import array
 from datetime import UTC
 from typing import cast
 
@@ -51,6 +52,29 @@ def _filter_key(form) -> tuple:
         return repr(getattr(value, "pk", value))
 
     return tuple(sorted((name, plain(value)) for name, value in form.cleaned_data.items() if name != "sort"))
+
+
+class _PlacesInOrder:
+    """A sorted list of places for the paginator: the order is read once per data version, as
+    ids, and each page reads only its own rows.
+
+    Sorting by anything but the name (the date a regime began, the model, a search's rank)
+    needs every matching row: 1,600 rows at 100 times today's data, each request. A page's
+    rows keep the order, as the same ``order_by`` sorts any subset of them the same way.
+    """
+
+    def __init__(self, key: tuple, queryset):
+        self.queryset = queryset
+        self.ids = per_data_version(
+            ("places in order", timezone.localdate(), *key),
+            lambda: array("q", queryset.values_list("pk", flat=True)),
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, page: slice) -> list:
+        return list(self.queryset.filter(pk__in=self.ids[page]))
 
 
 def _per_version_count(key: tuple, queryset) -> int:
@@ -105,13 +129,20 @@ class BrowseView(View):
         jurisdictions = filterset.qs
         key = ("browse", _filter_key(filterset.form))
         counts = per_data_version(("model counts", timezone.localdate(), *key), lambda: model_counts(jurisdictions))
+        if filterset.sorted_by_name:
+            # An index gives a page in name order without reading the rest.
+            page = _page(request, jurisdictions, count=_per_version_count(key, jurisdictions))
+        else:
+            page = _page(
+                request, _PlacesInOrder((*key, tuple(filterset.form.cleaned_data["sort"] or ())), jurisdictions)
+            )
         return render(
             request,
             "models_compare/browse.html",
             {
                 "filter": filterset,
                 "as_of": filterset.form.cleaned_data.get("as_of"),
-                "page_obj": _page(request, jurisdictions, count=_per_version_count(key, jurisdictions)),
+                "page_obj": page,
                 "counts": counts,
                 "citation": citation.browse_citation(
                     request, as_of=filterset.form.cleaned_data.get("as_of") or timezone.localdate()

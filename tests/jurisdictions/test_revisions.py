@@ -120,7 +120,7 @@ class TestEditorsChangesWaitForReview:
         assert set(revision.changes) == {"legal_model", "treatment_of_clients"}
         # The public page and the export still show the published version.
         client.logout()
-        export = json.loads(b"".join(client.get("/jurisdictions/export.json?q=sweden").streaming_content))
+        export = json.loads(client.get("/jurisdictions/export.json?q=sweden").getvalue())
         assert export["results"][0]["legal_model"] == "nordic"
         assert "Nordic" in client.get("/jurisdictions/sweden/").content.decode()
 

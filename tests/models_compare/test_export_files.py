@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from jurisdictions.models import Jurisdiction
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def body(response) -> bytes:
-    return b"".join(response.streaming_content)
+    return response.getvalue()
 
 
 def test_a_whole_export_is_a_file_written_once(client, sweden, settings):
@@ -84,6 +85,41 @@ def test_conditional_and_range_requests(client, sweden):
     stale = client.get(url, headers={"range": "bytes=3-12", "if-range": '"panel.v1.2000-01-01.csv"'})
     assert stale.status_code == 200 and body(stale) == content
     assert client.get(url, headers={"range": f"bytes={len(content) + 5}-"}).status_code == 416
+
+
+def test_a_small_whole_export_is_kept_whole_in_the_response_cache(client, sweden, monkeypatch):
+    url = reverse("models_compare:periods_csv")
+    gzipped = {"accept-encoding": "gzip"}
+    first = client.get(url, headers=gzipped)
+    content, etag = body(first), first["ETag"]
+    assert first["Content-Encoding"] == "gzip" and b"sweden" in gzip.decompress(content)
+
+    def no_file(*args, **kwargs):
+        raise AssertionError("the file was opened again")
+
+    monkeypatch.setattr(export_files, "serve", no_file)
+    again = client.get(url, headers=gzipped)
+    assert body(again) == content
+    assert again["ETag"] == etag and again["Content-Encoding"] == "gzip"
+    assert again["Content-Length"] == str(len(content))
+    assert 'filename="sex-work-law-atlas-periods.csv"' in again["Content-Disposition"]
+    not_modified = client.get(url, headers={**gzipped, "if-none-match": etag})
+    assert not_modified.status_code == 304 and not_modified["ETag"] == etag
+    # A byte range is cut from the file, never from the kept copy.
+    with pytest.raises(AssertionError, match="opened again"):
+        client.get(url, headers={**gzipped, "range": "bytes=0-9"})
+
+
+def test_a_head_request_keeps_nothing_and_large_files_stay_on_disk(client, sweden, settings):
+    url = reverse("models_compare:events_csv")
+    assert body(client.head(url)) == b""
+    whole = client.get(url)
+    assert whole.streaming is False and body(whole).startswith(b"\xef\xbb\xbf")
+    settings.ATLAS_RESPONSE_CACHE_MAX_BYTES = 10
+    larger = Client()
+    first = larger.get(reverse("models_compare:events_json"))
+    assert first.streaming is True
+    assert larger.get(reverse("models_compare:events_json")).streaming is True
 
 
 def test_head_answers_the_headers_only(client, sweden):

@@ -34,7 +34,7 @@ def export(client, as_of) -> dict:
     """The JSON export for a date (streamed)."""
     response = client.get(reverse("models_compare:export_json"), params(as_of))
     assert response.status_code == 200
-    return json.loads(b"".join(response.streaming_content))
+    return json.loads(response.getvalue())
 
 
 def params(as_of):

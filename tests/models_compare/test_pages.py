@@ -1,13 +1,16 @@
 """Public pages: content, bad input as 4xx (never 500), and fixed query budgets."""
 
 import csv
+import datetime
 import io
 import json
 import re
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
+from jurisdictions.models import Jurisdiction, RegimePeriod
 from models_compare import charts, views
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +144,19 @@ class TestBrowse:
         assert self.rows(client, sort="-name")[0] == "sweden"
         assert self.rows(client, sort="-since")[0] == "belgium"
 
+    def test_sorted_pages_cover_every_place_once_and_follow_a_change(self, client, atlas, many_jurisdictions):
+        def sorted_pages():
+            pages = [self.rows(client, sort="-since", page=str(n)) for n in (1, 2)]
+            return [slug for page in pages for slug in page]
+
+        expected = [
+            j.slug
+            for j in Jurisdiction.public.with_regime().order_by(F("regime_since").desc(nulls_last=True), "name", "pk")
+        ]
+        assert len(expected) > 50 and sorted_pages() == expected
+        RegimePeriod.objects.filter(jurisdiction__slug="crowd-7").update(start_date=datetime.date(2026, 1, 1))
+        assert sorted_pages()[0] == "crowd-7"
+
     def test_counts_per_model_follow_the_filter(self, client, atlas):
         response = client.get(reverse("models_compare:browse"), {"region": "europe"})
         counts = {c.slug: c.count for c in response.context["counts"]}
@@ -258,10 +274,10 @@ class TestJurisdictionPage:
         detail = client.get(pages["detail"]).content.decode()
         assert "since 1995" in detail and "until 1995" in detail and ">1995</time>" in detail
         response = client.get("/jurisdictions/export.json", {"q": "placeholder"})
-        export = json.loads(b"".join(response.streaming_content))["results"][0]
+        export = json.loads(response.getvalue())["results"][0]
         assert export["regime_since"] == "1995-01-01" and export["regime_since_precision"] == "year"
         response = client.get("/periods/export.json", {"q": "placeholder"})
-        periods = json.loads(b"".join(response.streaming_content))["results"]
+        periods = json.loads(response.getvalue())["results"]
         assert [(p["start_precision"], p["end_precision"]) for p in periods] == [("day", "year"), ("year", None)]
 
     def test_as_of_shows_the_old_regime(self, client, atlas):

@@ -20,7 +20,7 @@ D = datetime.date
 
 
 def body(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
+    return response.getvalue()
 
 
 def page(client, path="/jurisdictions/new-zealand/", **headers) -> str:
