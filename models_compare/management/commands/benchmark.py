@@ -226,6 +226,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--growth", action="store_true", help="print the 1x/10x/100x table from the saved results and exit"
         )
+        parser.add_argument(
+            "--pages", default="", help="only the pages whose names contain one of these comma-separated words"
+        )
         parser.add_argument("--in-process", action="store_true")
         parser.add_argument("--repeat", type=int, default=20, help="with --in-process: requests per page")
 
@@ -234,6 +237,10 @@ class Command(BaseCommand):
             return self.growth()
         sample = pick_sample()
         pages = public_pages(sample)
+        if words := [word.strip() for word in opts["pages"].split(",") if word.strip()]:
+            pages = [page for page in pages if any(word in page.name for word in words)]
+            if not pages:
+                raise CommandError(f"No page name contains any of {words}.")
         if opts["in_process"]:
             return self.in_process(pages, opts["repeat"])
         if shutil.which("wrk") is None:
