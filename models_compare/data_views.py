@@ -26,17 +26,22 @@ from .codebook import build_codebook
 from .filters import JurisdictionFilterSet, PolicyEventFilterSet
 
 
-class ExportOptionsForm(forms.Form):
-    """What every export takes besides its filters: a page, and the CSV byte-order mark."""
+class CsvOptionsForm(forms.Form):
+    """``?bom=0``: a CSV file without the byte-order mark (default: with it, for Excel)."""
 
-    page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
-    page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
     bom = forms.TypedChoiceField(
         required=False,
         choices=[("0", "no"), ("1", "yes")],
         coerce=lambda value: value == "1",
         empty_value=True,  # type: ignore[arg-type]  # (any value works)
     )
+
+
+class ExportOptionsForm(CsvOptionsForm):
+    """What every export takes besides its filters: a page, and the CSV byte-order mark."""
+
+    page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
+    page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
 
 
 class PanelYearsForm(forms.Form):

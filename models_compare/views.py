@@ -20,12 +20,13 @@ from django.views import View
 from jurisdictions import selectors as jurisdiction_selectors
 from jurisdictions import spreadsheet
 from jurisdictions.counts import counts_of_rows, legal_models, model_counts, model_names, regime_rows
-from jurisdictions.data_version import per_data_version
+from jurisdictions.data_version import current_data_version, per_data_version
 from jurisdictions.models import DatePrecision, Jurisdiction, LegalModel, PolicyEvent, RegimePeriod
 
-from . import citation
+from . import citation, exports
 from .as_of import AsOfForm, AsOfMixin, render_bad_request
 from .charts import has_unit_map, models_over_time, unit_map, world_map
+from .data_views import CsvOptionsForm, errors_response
 from .filters import JurisdictionFilterSet, PolicyEventFilterSet
 from .forms import CompareForm, MapFocusForm, SearchForm
 from .selectors import build_comparison
@@ -349,8 +350,13 @@ class ModelsOverTimeView(View):
 
 class ModelsOverTimeCsvView(View):
     def get(self, request):
+        options = CsvOptionsForm(request.GET)
+        if not options.is_valid():
+            return errors_response(options)
         data = models_over_time()
         response = HttpResponse(content_type="text/csv; charset=utf-8")
+        if options.cleaned_data["bom"]:
+            response.write(exports.BOM)
         writer = spreadsheet.writer(response)
         # Countries per category, then all coded jurisdictions (units included) per category.
         writer.writerow(
@@ -398,6 +404,12 @@ class AtomFeed(Atom1Feed):
         text = io.StringIO()
         super().write(text, encoding)
         outfile.write(text.getvalue())
+
+    def latest_post_date(self):
+        """An empty feed is as new as the data it was read from (Django would say: now)."""
+        if not any(item["updateddate"] or item["pubdate"] for item in self.items):
+            return current_data_version().changed_at
+        return super().latest_post_date()
 
 
 class DatedFeed(Feed):

@@ -81,7 +81,7 @@ class TestPublicExports:
         RegimePeriodFactory(jurisdiction=JurisdictionFactory(name="=Ruritania", slug="ruritania"))
         row = next(csv.DictReader(io.StringIO(client.get("/jurisdictions/export.csv").getvalue().decode("utf-8-sig"))))
         assert row["regime_since"] == "2003-06-28" and row["name"] == "'=Ruritania"
-        chart = list(csv.reader(io.StringIO(client.get("/models/over-time.csv").content.decode())))
+        chart = list(csv.reader(io.StringIO(client.get("/models/over-time.csv").content.decode("utf-8-sig"))))
         assert chart[1][0].isdigit() and all(cell.isdigit() for cell in chart[1][2:])
 
 

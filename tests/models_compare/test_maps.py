@@ -18,7 +18,7 @@ from jurisdictions.counts import counts_of_rows, counts_over_time, model_names, 
 from jurisdictions.data_version import forget_data_version
 from jurisdictions.dataset import read_dataset
 from jurisdictions.models import RegimePeriod
-from models_compare import geography
+from models_compare import exports, geography
 from models_compare.charts import (
     NO_DATA,
     map_areas,
@@ -356,8 +356,12 @@ class TestModelsOverTime:
     def test_csv_has_one_row_per_year(self, client, data):
         response = client.get(reverse("models_compare:over_time_csv"))
         assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        assert response.content.startswith(exports.BOM.encode())  # as every CSV download
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert len(rows) == timezone.localdate().year - 1990 + 1
+        plain = client.get(reverse("models_compare:over_time_csv"), {"bom": "0"}).content
+        assert plain == response.content[len(exports.BOM.encode()) :]
+        assert client.get(reverse("models_compare:over_time_csv"), {"bom": "maybe"}).status_code == 400
         by_year = {row["year"]: row for row in rows}
         assert by_year["2003"]["as_of"] == "2003-12-31"
         assert (

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from jurisdictions.data_version import read_data_version
 from jurisdictions.selectors import upcoming
 from tests.factories import JurisdictionFactory, PolicyEventFactory, RegimePeriodFactory, legal_model
 
@@ -96,3 +97,11 @@ def test_feed_lists_the_same_entries(client, scheduled):
     body = response.content.decode()
     assert body.index("The reform comes into force") < body.index("Legalisation comes into force")
     assert "Grand Fenwick" in body and "A draft that must not show" not in body
+
+
+def test_an_empty_feed_is_dated_by_the_data_not_the_request(client, db):
+    JurisdictionFactory(name="Ruritania", slug="ruritania")
+    changed_at = read_data_version().changed_at
+    first = client.get(reverse("models_compare:upcoming_feed")).content.decode()
+    assert "<entry>" not in first
+    assert f"<updated>{changed_at.isoformat()}</updated>" in first
