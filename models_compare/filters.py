@@ -19,6 +19,16 @@ MODEL_CHOICES = [
 ]
 
 
+def short_choices(choices, short_labels):
+    """``choices`` with some labels shortened, so that a chosen value fits its select box in the
+    filter column (the results table still prints the full label)."""
+    return [(value, short_labels.get(value, label)) for value, label in choices]
+
+
+TREATMENT_CHOICES = short_choices(Treatment.choices, {Treatment.REGULATED: "Regulated (licensing)"})
+KIND_CHOICES = short_choices(JurisdictionKind.choices, {JurisdictionKind.LEGAL_JURISDICTION: "Legal jurisdiction"})
+
+
 class AsOfFilter(django_filters.Filter):
     """Consumed by filter_queryset (it picks the regime), so filtering itself is a no-op."""
 
@@ -69,9 +79,7 @@ class JurisdictionFilterSet(django_filters.FilterSet):
     region = django_filters.ChoiceFilter(
         field_name="region", choices=Region.choices, label="Region", empty_label="Any region"
     )
-    kind = django_filters.ChoiceFilter(
-        field_name="kind", choices=JurisdictionKind.choices, label="Kind", empty_label="Any kind"
-    )
+    kind = django_filters.ChoiceFilter(field_name="kind", choices=KIND_CHOICES, label="Kind", empty_label="Any kind")
     parent = PlaceFilter(
         field_name="parent",
         label="Part of",
@@ -79,14 +87,14 @@ class JurisdictionFilterSet(django_filters.FilterSet):
         widget=PlaceInput(attrs={"placeholder": "e.g. United States"}),
     )
     workers = django_filters.ChoiceFilter(
-        field_name="regime_workers", choices=Treatment.choices, label="Sex workers", empty_label="Any treatment"
+        field_name="regime_workers", choices=TREATMENT_CHOICES, label="Sex workers", empty_label="Any treatment"
     )
     clients = django_filters.ChoiceFilter(
-        field_name="regime_clients", choices=Treatment.choices, label="Clients", empty_label="Any treatment"
+        field_name="regime_clients", choices=TREATMENT_CHOICES, label="Clients", empty_label="Any treatment"
     )
     third_parties = django_filters.ChoiceFilter(
         field_name="regime_third_parties",
-        choices=Treatment.choices,
+        choices=TREATMENT_CHOICES,
         label="Third parties",
         empty_label="Any treatment",
     )
@@ -197,8 +205,8 @@ class PolicyEventFilterSet(django_filters.FilterSet):
         widget=forms.Select(
             choices=[
                 ("", "Any event"),
-                ("true", "Only events that began a new regime"),
-                ("false", "Only events that did not"),
+                ("true", "Began a new regime"),
+                ("false", "Began no new regime"),
             ]
         ),
     )
