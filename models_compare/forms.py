@@ -35,6 +35,7 @@ class MapFocusForm(PublicForm):
         label="Map region",
         choices=focus_choices,
         required=False,
+        help_text="A region is drawn larger, its small countries too.",
         error_messages={"invalid_choice": "Choose a map region: " + ", ".join(FOCUS_VIEWS) + "."},
     )
 
