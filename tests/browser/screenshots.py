@@ -44,6 +44,12 @@ PAGES = {
     "model-detail": "/models/decriminalization/",
     "models-over-time": "/models/over-time/",
     "events": "/events/",
+    "events-filtered": "/events/?model_change=true&date_from=2000-01-01",
+    "codebook": "/codebook/",
+    "about": "/about/",
+    "search": "/search/?q=wales",
+    "embed-builder": "/embed/",
+    "not-found": "/jurisdictions/atlantis/",
 }
 
 
