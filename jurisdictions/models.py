@@ -89,6 +89,15 @@ class DatePrecision(models.TextChoices):
             return f"{value:%B} {value.year}"
         return f"{value.day} {value:%B} {value.year}"
 
+    def iso(self, value: datetime.date) -> str:
+        """'2003', '2003-06' or '2003-06-28': a valid HTML ``<time datetime>`` that claims no more
+        than is known."""
+        if self == DatePrecision.YEAR:
+            return f"{value.year:04d}"
+        if self == DatePrecision.MONTH:
+            return f"{value.year:04d}-{value.month:02d}"
+        return value.isoformat()
+
 
 def date_matches_precision_q(date_field: str, precision_field: str) -> Q:
     """Q: the date is the 1st of its month (month precision) or 1 January (year precision)."""

@@ -20,6 +20,15 @@ def at_precision(value: datetime.date | None, precision: str = "day") -> str:
 
 
 @register.filter
+def iso_at_precision(value: datetime.date | None, precision: str = "day") -> str:
+    """The machine-readable twin of ``at_precision`` for ``<time datetime>``: '2003', '2003-06'
+    or '2003-06-28'."""
+    if value is None:
+        return ""
+    return DatePrecision(precision or DatePrecision.DAY).iso(value)
+
+
+@register.filter
 def treatment(slug: str | None) -> str:
     """'partially_criminalized' -> 'Partially criminalised'; empty for no value."""
     from jurisdictions.vocabulary import Treatment

@@ -243,6 +243,8 @@ class TestJurisdictionPage:
     def test_year_precision_is_shown_as_a_year(self, client, atlas):
         body = client.get("/jurisdictions/belgium/").content.decode()
         assert ">2022</time>" in body and "1 January 2022" not in body
+        # The machine-readable date claims no more than the printed one.
+        assert '<time datetime="2022">2022</time>' in body and 'datetime="2022-01-01"' not in body
 
     def test_a_period_with_year_precision_prints_its_year_only(self, client, atlas):
         import datetime
@@ -272,7 +274,9 @@ class TestJurisdictionPage:
             assert "1995" in body, name
             assert "1 January 1995" not in body, name
         detail = client.get(pages["detail"]).content.decode()
-        assert "since 1995" in detail and "until 1995" in detail and ">1995</time>" in detail
+        assert "since 1995" in detail and "until 1995" in detail and '<time datetime="1995">1995</time>' in detail
+        for name in ("browse", "model"):
+            assert '<time datetime="1995">1995</time>' in client.get(pages[name]).content.decode(), name
         response = client.get("/jurisdictions/export.json", {"q": "placeholder"})
         export = json.loads(response.getvalue())["results"][0]
         assert export["regime_since"] == "1995-01-01" and export["regime_since_precision"] == "year"
@@ -517,3 +521,26 @@ def test_browse_shows_and_filters_by_confidence(client, atlas):
 def test_an_empty_compare_page_shows_no_error(client, atlas):
     response = client.get("/compare/")
     assert response.status_code == 200 and "cannot be shown" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("precision", "date", "printed", "machine"),
+    [
+        ("day", datetime.date(2003, 6, 28), "28 June 2003", "2003-06-28"),
+        ("month", datetime.date(2003, 6, 1), "June 2003", "2003-06"),
+        ("year", datetime.date(2003, 1, 1), "2003", "2003"),
+    ],
+)
+def test_event_dates_are_printed_and_marked_up_at_their_precision(client, atlas, precision, date, printed, machine):
+    from tests.factories import PolicyEventFactory
+
+    PolicyEventFactory(
+        jurisdiction=Jurisdiction.objects.get(slug="sweden"),
+        slug="se-precision",
+        date=date,
+        date_precision=precision,
+        title="An event dated to its precision",
+    )
+    for url in ("/events/", "/jurisdictions/sweden/"):
+        body = client.get(url).content.decode()
+        assert f'<time datetime="{machine}">{printed}</time>' in body, url
