@@ -91,6 +91,8 @@ def pattern_tiles(size: float) -> dict:
     numbers = {
         "s": s,
         "half": s / 2,
+        "quarter": s / 4,
+        "none_dot": s * 0.1,
         "s_plus_half": s * 1.5,
         "minus_half": -s / 2,
         "stroke": s * 0.16,
@@ -108,10 +110,16 @@ def pattern_tiles(size: float) -> dict:
 
 
 def fill_for(prefix: str, category: str, low_confidence: bool = False) -> str:
-    """The fill attribute value for a category ('none' is flat neutral grey)."""
+    """The fill attribute value for a category ('none', no regime recorded: grey with dark dots)."""
     if category == NO_DATA:
-        return palette()["none"]
+        return f"url(#{prefix}-{NO_DATA})"
     return f"url(#{prefix}-{category}{'-low' if low_confidence else ''})"
+
+
+def uncoded_fill() -> str:
+    """The fill of a place the atlas does not code: plain grey, unlike a coded place with no
+    regime recorded on the date (grey with dots), so the two never differ by a link alone."""
+    return palette()["none"]
 
 
 # --- Maps ------------------------------------------------------------------------------------
@@ -284,7 +292,7 @@ def build_areas(
         if row is None:
             label = f"{shape.name} ({unit_of}) — no data" if unit_of else f"{shape.name} — no data"
             return MapArea(shape.code, shape.name, NO_DATA, label, "", path=shape.path, dot=shape.dot,
-                           fill=fill_for(prefix, NO_DATA), unit_of=unit_of)  # fmt: skip
+                           fill=uncoded_fill(), unit_of=unit_of)  # fmt: skip
         drawn.add(row.slug)
         low = is_low_confidence(row)
         return MapArea(
@@ -510,14 +518,14 @@ def render_map_svg(
 ) -> SafeString:
     """The map as an SVG fragment (standalone: with its own legend and credit)."""
     # Below the map of a standalone SVG: its legend, caption and credit (pages print them in HTML).
-    extra = [("none", "Not coded by the atlas", uncoded), ("low", "Low confidence (black hatching)", low_confidence)]
+    extra = [("uncoded", "Not coded by the atlas", uncoded), ("low", "Low confidence (black hatching)", low_confidence)]
     layout = standalone_layout(legend, extra=extra, width=view.width, top=view.height) if standalone else None
     items = layout["items"] if layout else []
     for item in items:
         item["fill"] = (
             fill_for(id_prefix, item["slug"])
-            if item["slug"] not in ("none", "low")
-            else (palette()["none"] if item["slug"] == "none" else f"url(#{id_prefix}-low)")
+            if item["slug"] not in ("uncoded", "low")
+            else (uncoded_fill() if item["slug"] == "uncoded" else f"url(#{id_prefix}-low)")
         )
     return render_to_string(
         "charts/world_map.svg",
@@ -722,7 +730,7 @@ def over_time_panels(data: OverTime, *, width: int = 340, height: int = 190) -> 
                 peak=peak,
                 first_year=first,
                 last_year=last,
-                fill=fill_for("ot", slug),
+                fill=fill_for(f"ot-{slug}", slug),  # each panel carries its own patterns (ids ot-<slug>-*)
                 same=countries == everything,
                 summary=f"{name}: {countries[0]} countries in {first}, {end_c} in {last}"
                 + ("" if countries == everything else f"; all coded jurisdictions {everything[0]} and {end_a}"),
@@ -805,7 +813,7 @@ def regime_band(periods, *, today: datetime.date | None = None) -> dict:
         "height": bar_top + bar_height + 8 + line * max(len(out), 1) + 4,
         "title": "Regime periods from 1990 to today: " + ("; ".join(s.label for s in out) or "none recorded"),
         "empty_y": bar_top + bar_height + 21,
-        "none_fill": palette()["none"],
+        "none_fill": fill_for("band", NO_DATA),
         "tiles": pattern_tiles(8),
     }
 

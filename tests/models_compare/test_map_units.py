@@ -192,7 +192,10 @@ class TestStrictCsp:
         palette = charts.palette()
         for slug in ["criminalization", "partial_criminalization", "nordic", "legalization", "decriminalization"]:
             assert f"--{slug}: {palette[slug]}" in css
-        assert charts.fill_for("wm", "none") == palette["none"]
+        # A place the atlas does not code is plain grey; a coded one with no regime recorded on
+        # the date is the same grey with dots (a pattern of the same palette), never the same fill.
+        assert charts.uncoded_fill() == palette["none"]
+        assert charts.fill_for("wm", "none") == "url(#wm-none)"
 
 
 class TestChartGeometry:

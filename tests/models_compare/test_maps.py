@@ -188,6 +188,8 @@ class TestMapColours:
         areas = {area.code: area for area in map_areas(as_of=D(2020, 1, 1))[0]}
         assert areas["HK"].category == "partial_criminalization"
         assert areas["CN"].category == NO_DATA  # a jurisdiction with no regime on that date
+        # ... drawn unlike a place the atlas does not code (Greenland), by pattern and not only by its link.
+        assert areas["CN"].fill == "url(#wm-none)" and areas["GL"].fill == "#d4d4d4"
 
     def test_drafts_are_not_on_the_map(self, reformers):
         denmark = JurisdictionFactory(name="Denmark", slug="denmark", iso_code="DK")
