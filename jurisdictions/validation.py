@@ -6,6 +6,8 @@ dataset or outside knowledge: a regime for everyone today, real ISO codes, cover
 and the coding rules of ``docs/DATA.md`` that a machine can check:
 
 - a record resting on encyclopedia pages only is low confidence and needs review;
+- a period resting on press reports and pages of kind ``other`` only (no statute, ruling,
+  official, intergovernmental, NGO or academic source) is low confidence and needs review;
 - a jurisdiction coded ``varies`` has units coded for the whole of that period;
 - a period that cites a statute says which section or article (a pinpoint, or a
   source whose title names the provision), unless it is low confidence and needs
@@ -65,6 +67,15 @@ ENCYCLOPEDIA_HOSTS = ("wikipedia.org",)
 def rests_on_encyclopedias_only(dataset: Dataset, citations: list[Citation]) -> bool:
     hosts = [urlparse(dataset.sources[c.source_key].url).netloc for c in citations]
     return bool(hosts) and all(host.endswith(ENCYCLOPEDIA_HOSTS) for host in hosts)
+
+
+# Kinds of source a coding can rest on (docs/DATA.md, "Sources"); news and "other" (encyclopedias,
+# law summaries, unofficial reproductions) only point to them.
+PRIMARY_KINDS = frozenset({"statute", "court_ruling", "government", "intergovernmental", "ngo", "academic"})
+
+
+def rests_on_secondary_sources_only(dataset: Dataset, citations: list[Citation]) -> bool:
+    return bool(citations) and not any(dataset.sources[c.source_key].kind in PRIMARY_KINDS for c in citations)
 
 
 # A source title that itself names the provision, e.g. "Penal Code § 647" or "Code pénal, art. 225-5".
@@ -129,6 +140,15 @@ def _check_period_sources(period: PeriodRecord, dataset: Dataset, problems: list
         problems.append(
             f"{period.origin}: rests on encyclopedia pages only, so it must be "
             "low confidence and needs_review (docs/DATA.md)"
+        )
+    elif (
+        not period.varies_within
+        and rests_on_secondary_sources_only(dataset, period.citations)
+        and not (period.confidence == "low" and period.needs_review)
+    ):
+        problems.append(
+            f"{period.origin}: rests on press reports and encyclopedia or other secondary pages only, "
+            "so it must be low confidence and needs_review (docs/DATA.md)"
         )
     unpinned = statute_citations_without_provision(dataset, period.citations)
     if unpinned and not (period.confidence == "low" and period.needs_review):

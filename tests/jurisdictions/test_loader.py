@@ -152,6 +152,22 @@ def test_validation_requires_low_confidence_for_encyclopedia_only_records(datase
     assert any("encyclopedia pages only" in problem and "events[0]" in problem for problem in problems)
 
 
+def test_validation_requires_low_confidence_for_periods_resting_on_the_press_only(dataset_dir):
+    from jurisdictions.validation import validate_dataset
+
+    def problems():
+        found = validate_dataset(read_dataset(dataset_dir), today=datetime.date(2026, 1, 1))
+        return [problem for problem in found if "press reports" in problem]
+
+    assert problems() == []
+    edit(
+        dataset_dir / "federation.yaml", "province-reform-act\n    kind: statute", "province-reform-act\n    kind: news"
+    )
+    assert [problem for problem in problems() if "periods[1]" in problem]
+    edit(dataset_dir / "federation.yaml", "province-reform-act\n    kind: news", "province-reform-act\n    kind: ngo")
+    assert problems() == []
+
+
 def test_period_date_precision_is_loaded(dataset_dir):
     edit(
         dataset_dir / "federation.yaml",
