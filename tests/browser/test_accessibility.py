@@ -35,3 +35,25 @@ def test_first_tab_reaches_the_skip_link_which_moves_focus_to_main(page, live_se
     # The next Tab continues inside the content, not back in the header.
     page.keyboard.press("Tab")
     assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+
+
+# What the focused element looks like: the site's focus ring is a black outline and a yellow halo.
+FOCUS_SHOWN = """() => { const el = document.activeElement, style = getComputedStyle(el);
+    return [el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' ' + (el.textContent || '').trim().slice(0, 30),
+            style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 || style.boxShadow !== 'none']; }"""
+
+
+@pytest.mark.parametrize("path", ["/events/?kind=law_in_force", "/embed/", "/compare/"])
+def test_every_tab_stop_shows_the_focus_ring(page, live_server, atlas, path):
+    """Through the header and the whole form, including each part of a date box (day, month, year
+    and its calendar button, where Chromium's :focus-visible stops matching)."""
+    visit(page, live_server, path)
+    unmarked = []
+    for _ in range(45):
+        page.keyboard.press("Tab")
+        name, shown = page.evaluate(FOCUS_SHOWN)
+        if name.startswith(("body", "iframe")):  # the end of the page, or into the embed's preview
+            break
+        if not shown:
+            unmarked.append(name)
+    assert not unmarked, f"{path}: focus not shown on {unmarked}"
