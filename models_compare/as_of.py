@@ -8,6 +8,8 @@ from django import forms
 from django.shortcuts import render
 from django.utils import timezone
 
+from jurisdictions.models import DatePrecision
+
 from .form_rendering import PublicForm
 
 # The first day the atlas records law for; earlier regimes are recorded as in force on this date.
@@ -20,7 +22,7 @@ def check_as_of(value: datetime.date) -> None:
     if value < COVERAGE_START:
         raise forms.ValidationError("The atlas records law from 1 January 1990; choose a later date.")
     if value > today:
-        raise forms.ValidationError(f"Choose a date from 1 January 1990 to today ({today:%d %B %Y}).")
+        raise forms.ValidationError(f"Choose a date from 1 January 1990 to today ({DatePrecision.DAY.format(today)}).")
 
 
 class AsOfField(forms.DateField):

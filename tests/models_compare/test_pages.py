@@ -544,3 +544,14 @@ def test_event_dates_are_printed_and_marked_up_at_their_precision(client, atlas,
     for url in ("/events/", "/jurisdictions/sweden/"):
         body = client.get(url).content.decode()
         assert f'<time datetime="{machine}">{printed}</time>' in body, url
+
+
+def test_a_date_after_today_is_refused_naming_today_as_the_pages_print_dates(monkeypatch):
+    from django import forms
+
+    from models_compare import as_of
+
+    monkeypatch.setattr(as_of.timezone, "localdate", lambda: datetime.date(2026, 3, 5))
+    with pytest.raises(forms.ValidationError) as refused:
+        as_of.check_as_of(datetime.date(2026, 3, 6))
+    assert refused.value.messages == ["Choose a date from 1 January 1990 to today (5 March 2026)."]
