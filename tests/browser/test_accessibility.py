@@ -57,3 +57,9 @@ def test_every_tab_stop_shows_the_focus_ring(page, live_server, atlas, path):
         if not shown:
             unmarked.append(name)
     assert not unmarked, f"{path}: focus not shown on {unmarked}"
+
+
+def test_the_codebooks_scrolling_tables_are_landmarks_with_names_of_their_own(page, live_server, atlas):
+    visit(page, live_server, "/codebook/")
+    results = AXE.run(page, options={"runOnly": ["landmark-unique"]})
+    assert not results.response["violations"], [v["nodes"][0]["target"] for v in results.response["violations"]]
