@@ -152,6 +152,14 @@ class JurisdictionFilterSet(django_filters.FilterSet):
         data = self.form.cleaned_data
         return not data.get("sort") and not (data.get("q") or "").strip()
 
+    def sorted_column(self) -> dict[str, str]:
+        """The column the rows are sorted by, as ``aria-sort`` says it: ``{"since": "descending"}``;
+        the name when nothing else is asked for, no column when a text search ranks the rows."""
+        keys = self.form.cleaned_data.get("sort") or []
+        if not keys:
+            return {} if (self.form.cleaned_data.get("q") or "").strip() else {"name": "ascending"}
+        return {keys[0].lstrip("-"): "descending" if keys[0].startswith("-") else "ascending"}
+
     def _ordering(self):
         """The requested sort (translated to field names), then name as a stable tie-break."""
         sort = self.filters["sort"]

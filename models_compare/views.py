@@ -145,6 +145,7 @@ class BrowseView(View):
                 "as_of": filterset.form.cleaned_data.get("as_of"),
                 "page_obj": page,
                 "counts": counts,
+                "sorted": filterset.sorted_column(),
                 "citation": citation.browse_citation(
                     request, as_of=filterset.form.cleaned_data.get("as_of") or timezone.localdate()
                 ),

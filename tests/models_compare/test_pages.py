@@ -555,3 +555,21 @@ def test_a_date_after_today_is_refused_naming_today_as_the_pages_print_dates(mon
     with pytest.raises(forms.ValidationError) as refused:
         as_of.check_as_of(datetime.date(2026, 3, 6))
     assert refused.value.messages == ["Choose a date from 1 January 1990 to today (5 March 2026)."]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, {"Name": "ascending"}),
+        ({"sort": "-since"}, {"In force since": "descending"}),
+        ({"sort": "region"}, {"Region": "ascending"}),
+        ({"q": "swe"}, {}),  # ranked by the search, not by a column
+    ],
+)
+def test_browse_marks_the_column_it_is_sorted_by(client, atlas, query, expected):
+    body = client.get(reverse("models_compare:browse"), query).content.decode()
+    marked = dict(
+        (re.sub(r"<[^>]+>", "", label), direction)
+        for direction, label in re.findall(r'<th scope="col" aria-sort="(\w+)">(.*?)</th>', body)
+    )
+    assert marked == expected
