@@ -118,6 +118,11 @@ class CompareForm(PublicForm):
     on = forms.Field(required=False, widget=forms.MultipleHiddenInput)
     as_of = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What is wrong with each ``j``, by its position in the query string (the picker marks it).
+        self.problems_by_position: dict[int, str] = {}
+
     def clean_as_of(self):
         return _checked_date(self.cleaned_data.get("as_of"))
 
@@ -127,11 +132,11 @@ class CompareForm(PublicForm):
         tokens = [" ".join(str(t).split()) for t in (data.get("j") or [])]
         dates = [str(d).strip() for d in (data.get("on") or [])]
         wanted, problems = _dated_places(tokens, dates, data.get("as_of"))
+        if not problems:
+            items, problems = _resolved(wanted)
         if problems:
-            raise forms.ValidationError(problems)
-        items, problems = _resolved(wanted)
-        if problems:
-            raise forms.ValidationError(problems)
+            self.problems_by_position = dict(problems)
+            raise forms.ValidationError([message for _, message in problems])
         if len(set(items)) != len(items):
             raise forms.ValidationError(
                 "The same jurisdiction at the same date is listed twice. To compare a place "
@@ -155,9 +160,9 @@ def _today():
     return timezone.localdate()
 
 
-def _dated_places(tokens: list[str], dates: list[str], default_date) -> tuple[list[tuple], list[str]]:
-    """[(typed place, date, explicit)] from ``place`` or ``place@YYYY-MM-DD`` tokens and the
-    parallel ``on`` dates; and the problems found."""
+def _dated_places(tokens: list[str], dates: list[str], default_date) -> tuple[list[tuple], list[tuple[int, str]]]:
+    """[(position, typed place, date, explicit)] from ``place`` or ``place@YYYY-MM-DD`` tokens
+    and the parallel ``on`` dates; and the problems found, each with its token's position."""
     wanted, problems = [], []
     for index, token in enumerate(tokens):
         if not token:
@@ -165,33 +170,34 @@ def _dated_places(tokens: list[str], dates: list[str], default_date) -> tuple[li
         text, _, raw_date = token.partition("@")
         text = text.strip()
         if not text or len(text) > PLACE_MAX_LENGTH:
-            problems.append(f"“{token[:60]}” is not a jurisdiction name or address.")
+            problems.append((index, f"“{token[:60]}” is not a jurisdiction name or address."))
             continue
         raw_date = raw_date.strip() or (dates[index] if index < len(dates) else "")
         if not raw_date:
-            wanted.append((text, default_date or _today(), bool(default_date)))
+            wanted.append((index, text, default_date or _today(), bool(default_date)))
             continue
         try:
-            wanted.append((text, _checked_date(datetime.date.fromisoformat(raw_date)), True))
+            wanted.append((index, text, _checked_date(datetime.date.fromisoformat(raw_date)), True))
         except (ValueError, forms.ValidationError) as error:
             detail = error.messages[0] if isinstance(error, forms.ValidationError) else "write dates as YYYY-MM-DD"
-            problems.append(f"The date for “{text}” is not usable: {detail}")
+            problems.append((index, f"The date for “{text}” is not usable: {detail}"))
     return wanted, problems
 
 
-def _resolved(wanted: list[tuple]) -> tuple[list[ComparisonItem], list[str]]:
+def _resolved(wanted: list[tuple]) -> tuple[list[ComparisonItem], list[tuple[int, str]]]:
     """Comparison items for the typed places: addresses (slugs) in one query, anything else
-    resolved as a typed name; and a problem for each name that is unknown or ambiguous."""
-    slugs = {text for text, _, _ in wanted if SLUG.match(text)}
+    resolved as a typed name; and a problem (with its token's position) for each name that is
+    unknown or ambiguous."""
+    slugs = {text for _, text, _, _ in wanted if SLUG.match(text)}
     known = set(Jurisdiction.public.filter(slug__in=slugs).values_list("slug", flat=True))
     items, problems = [], []
-    for text, when, explicit in wanted:
+    for index, text, when, explicit in wanted:
         if text in known:
             items.append(ComparisonItem(text, when, explicit))
             continue
         lookup = find_place(text)
         if lookup.place is None:
-            problems.append(lookup_problem(text, lookup))
+            problems.append((index, lookup_problem(text, lookup)))
         else:
             items.append(ComparisonItem(lookup.place.slug, when, explicit))
     return items, problems

@@ -5,7 +5,7 @@ import datetime
 import io
 from array import array
 from datetime import UTC
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -203,7 +203,7 @@ def _pickers(form: CompareForm, comparison=None) -> list[dict]:
     error, with what was typed."""
     if comparison is not None:
         filled = [
-            (column.jurisdiction.label, column.item.as_of.isoformat() if column.item.explicit_date else "")
+            (column.jurisdiction.label, column.item.as_of.isoformat() if column.item.explicit_date else "", "")
             for column in comparison.columns
         ]
     else:
@@ -216,19 +216,22 @@ def _pickers(form: CompareForm, comparison=None) -> list[dict]:
             if not when and index < len(dates):
                 when = dates[index]
             if text or when:
-                filled.append((text[:150], when[:10]))
-    filled = filled[:4] + [("", "")] * (4 - len(filled[:4]))
-    return [{"index": index, "text": text, "date": when} for index, (text, when) in enumerate(filled)]
+                filled.append((text[:150], when[:10], form.problems_by_position.get(index, "")))
+    filled = filled[:4] + [("", "", "")] * (4 - len(filled[:4]))
+    return [
+        {"index": index, "text": text, "date": when, "problem": problem}
+        for index, (text, when, problem) in enumerate(filled)
+    ]
 
 
 class CompareView(View):
     def get(self, request):
         form = CompareForm(request.GET)
-        context = {"form": form, "pickers": _pickers(form)}
+        context: dict[str, Any] = {"form": form}
         if not form.submitted:
-            return render(request, "models_compare/compare.html", context)
-        if not form.is_valid():
-            return render(request, "models_compare/compare.html", context, status=400)
+            return render(request, "models_compare/compare.html", {**context, "pickers": _pickers(form)})
+        if not form.is_valid():  # the pickers then say what is wrong in each column
+            return render(request, "models_compare/compare.html", {**context, "pickers": _pickers(form)}, status=400)
         items = form.cleaned_data["items"]
         canonical = "&".join(f"j={item.token}" for item in items)
         if request.GET.urlencode(safe="@") != canonical:

@@ -573,3 +573,21 @@ def test_browse_marks_the_column_it_is_sorted_by(client, atlas, query, expected)
         for direction, label in re.findall(r'<th scope="col" aria-sort="(\w+)">(.*?)</th>', body)
     )
     assert marked == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "wrong_column", "says"),
+    [
+        ("j=sweden&j=atlantis", 1, "There is no jurisdiction “atlantis”"),
+        ("j=sweden@1800-01-01&j=belgium", 0, "The date for “sweden” is not usable"),
+        ("j=&j=belgium&j=atlantis", 1, "atlantis"),  # an empty box is not a column
+    ],
+)
+def test_a_refused_comparison_marks_the_column_that_is_wrong(client, atlas, query, wrong_column, says):
+    response = client.get(f"/compare/?{query}")
+    assert response.status_code == 400
+    pickers = re.findall(r"<fieldset( class=\"has-error\")?>(.*?)</fieldset>", response.content.decode(), re.S)
+    assert [bool(marked) for marked, _ in pickers] == [index == wrong_column for index in range(4)]
+    marked = pickers[wrong_column][1]
+    assert 'aria-invalid="true"' in marked and says in marked
+    assert f'aria-describedby="j-{wrong_column}-error picker-help"' in marked
