@@ -100,3 +100,23 @@ def test_the_events_page_says_how_many_events_match_and_offers_them_for_download
     assert count.inner_text().startswith(f"{shown} event{'s' if shown != 1 else ''}, newest first.")
     for name in ("CSV", "JSON"):
         assert "kind=law_in_force" in (count.get_by_role("link", name=name).get_attribute("href") or "")
+
+
+# Filter-form labels whose text runs past the form's inner edge (into its padding or border).
+LABELS_PAST_THE_EDGE = """() => [...document.querySelectorAll('form.filters')].flatMap(form => {
+    const style = getComputedStyle(form);
+    const edge = form.getBoundingClientRect().right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight);
+    return [...form.querySelectorAll('label, legend')].flatMap(label => {
+        const range = document.createRange();
+        range.selectNodeContents(label);
+        const right = Math.max(...[...range.getClientRects()].map(r => r.right));
+        return right > edge + 0.5 ? [`${label.textContent.trim()}: ${Math.ceil(right - edge)} px past the edge`] : [];
+    });
+})"""
+
+
+@pytest.mark.parametrize("path", ["/jurisdictions/", "/events/"])
+def test_filter_labels_stay_inside_the_form_on_a_phone(phone, live_server, atlas, path):
+    visit(phone, live_server, path)
+    past = phone.evaluate(LABELS_PAST_THE_EDGE)
+    assert not past, f"{path} at {PHONE['width']} px: {past}"
