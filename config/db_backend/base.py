@@ -18,8 +18,8 @@ from .deadline import watchdog
 HEALTH_CHECK_SECONDS = 1.0
 # Past the server's statement_timeout, so that the server's own error comes first.
 MARGIN_SECONDS = 0.5
-# After a failed connection, attempts within this window fail at once: a request that tries
-# twice (a middleware, then the view) waits for connect_timeout once, not twice.
+# After a failed connection or a hung health check, attempts within this window fail at once: a
+# request that tries twice (a middleware, then the view) waits for the database once, not twice.
 FAILED_CONNECT_MEMORY_SECONDS = 0.5
 
 
@@ -77,6 +77,9 @@ class DatabaseWrapper(PostgresDatabaseWrapper):
         super().close_if_health_check_failed()
         if self._health_check_hung:
             self._health_check_hung = False
+            # As after a failed connection: the view's own attempt, after the middleware's, fails
+            # at once instead of waiting connect_timeout.
+            self._connect_failed_at = time.monotonic()
             raise OperationalError(f"the database did not answer a health check within {HEALTH_CHECK_SECONDS:g} s")
 
     def commit(self):
