@@ -39,7 +39,7 @@ class ActivityStatus(models.TextChoices):
     ADMINISTRATIVE_OFFENCE = "administrative_offence", "Administrative offence (fine)"
     CRIMINAL_OFFENCE = "criminal_offence", "Criminal offence"
     VARIES_LOCALLY = "varies_locally", "Varies by locality"
-    UNKNOWN = "unknown", "Not yet coded"
+    UNKNOWN = "unknown", "Not established"
 
 
 class Requirement(models.TextChoices):
@@ -49,7 +49,7 @@ class Requirement(models.TextChoices):
     REQUIRED_IN_LICENSED_SECTOR = "required_in_licensed_sector", "Required in the licensed sector"
     NOT_REQUIRED = "not_required", "Not required"
     VARIES_LOCALLY = "varies_locally", "Varies by locality"
-    UNKNOWN = "unknown", "Not yet coded"
+    UNKNOWN = "unknown", "Not established"
 
 
 class Confidence(models.TextChoices):

@@ -46,7 +46,7 @@ class ComparisonColumn:
 @dataclass
 class ComparisonCell:
     """One column's value in a row. ``missing``: nothing coded to compare (no regime on the date,
-    an activity not yet coded, treatments of a place whose units are coded separately): shown as
+    an activity not established, treatments of a place whose units are coded separately): shown as
     such, never counted as a difference. ``model``: the legal model's slug, for its swatch."""
 
     text: str

@@ -355,7 +355,7 @@ class TestCompare:
         RegimePeriodFactory(jurisdiction=uncoded, start_date=datetime.date(2000, 1, 1), advertising="unknown")
         comparison = client.get("/compare/?j=coded-land&j=uncoded-land").context["comparison"]
         advertising = next(row for row in comparison.rows if row.label == "Advertising")
-        assert advertising.values == ["Lawful", "Not yet coded"]
+        assert advertising.values == ["Lawful", "Not established"]
         assert advertising.incomplete and not advertising.differs
         # The same model and treatments: no coded value disagrees except the dates.
         assert [row.label for row in comparison.rows if row.differs] == []
