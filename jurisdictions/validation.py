@@ -31,6 +31,7 @@ import pycountry
 
 from .dataset import Citation, Dataset, EventRecord, JurisdictionRecord, PeriodRecord
 from .in_force import in_force_on
+from .models import SourceKind
 from .vocabulary import MODEL_DEFINITIONS
 
 # The 193 UN member states (ISO 3166-1 alpha-2).
@@ -71,7 +72,9 @@ def rests_on_encyclopedias_only(dataset: Dataset, citations: list[Citation]) -> 
 
 # Kinds of source a coding can rest on (docs/DATA.md, "Sources"); news and "other" (encyclopedias,
 # law summaries, unofficial reproductions) only point to them.
-PRIMARY_KINDS = frozenset({"statute", "court_ruling", "government", "intergovernmental", "ngo", "academic"})
+PRIMARY_KINDS = frozenset(SourceKind) - {SourceKind.NEWS, SourceKind.OTHER}
+# The texts that make the law: a period coded from them is dated by them.
+LAW_KINDS = frozenset({SourceKind.STATUTE, SourceKind.COURT_RULING})
 
 
 def rests_on_secondary_sources_only(dataset: Dataset, citations: list[Citation]) -> bool:
@@ -91,7 +94,7 @@ def statute_citations_without_provision(dataset: Dataset, citations: list[Citati
     return [
         c.source_key
         for c in citations
-        if dataset.sources[c.source_key].kind == "statute"
+        if dataset.sources[c.source_key].kind == SourceKind.STATUTE
         and not c.pinpoint.strip()
         and not PROVISION_IN_TITLE.search(dataset.sources[c.source_key].title)
     ]
@@ -235,7 +238,7 @@ def periods_older_than_their_laws(dataset: Dataset) -> list[str]:
             laws = [
                 dataset.sources[c.source_key]
                 for c in period.citations
-                if dataset.sources[c.source_key].kind in ("statute", "court_ruling")
+                if dataset.sources[c.source_key].kind in LAW_KINDS
             ]
             if laws and all(s.published_on and s.published_on > period.start_date for s in laws):
                 oldest = min(s.published_on for s in laws if s.published_on)
