@@ -147,17 +147,22 @@ class JurisdictionFilterSet(django_filters.FilterSet):
         return super().filter_queryset(queryset).order_by(*self._ordering())
 
     @property
+    def ranked_by_search(self) -> bool:
+        """A text search with no sort asked for: best match first."""
+        data = self.form.cleaned_data
+        return not data.get("sort") and bool((data.get("q") or "").strip())
+
+    @property
     def sorted_by_name(self) -> bool:
         """The default order: no sort asked for and no search ranking."""
-        data = self.form.cleaned_data
-        return not data.get("sort") and not (data.get("q") or "").strip()
+        return not self.form.cleaned_data.get("sort") and not self.ranked_by_search
 
     def sorted_column(self) -> dict[str, str]:
         """The column the rows are sorted by, as ``aria-sort`` says it: ``{"since": "descending"}``;
         the name when nothing else is asked for, no column when a text search ranks the rows."""
         keys = self.form.cleaned_data.get("sort") or []
         if not keys:
-            return {} if (self.form.cleaned_data.get("q") or "").strip() else {"name": "ascending"}
+            return {} if self.ranked_by_search else {"name": "ascending"}
         return {keys[0].lstrip("-"): "descending" if keys[0].startswith("-") else "ascending"}
 
     def _ordering(self):
@@ -171,7 +176,7 @@ class JurisdictionFilterSet(django_filters.FilterSet):
                 ordering.append(F(value[1:]).desc(nulls_last=True))
             else:
                 ordering.append(F(value).asc(nulls_last=True))
-        if not ordering and (self.form.cleaned_data.get("q") or "").strip():
+        if self.ranked_by_search:
             ordering.append(F("search_rank").desc())  # best match first, as the site search
         return [*ordering, "name", "pk"]
 
