@@ -121,8 +121,8 @@ class PublicPageCacheMiddleware:
 
         Opening, checking and sending a file costs a request three to four times the bare
         view; the whole-dataset downloads at today's size are 24-105 KB gzipped, about the
-        size of the home page (54 KB), which the cache holds. Range requests still go to the file (they skip the cache above), and
-        a ``HEAD`` answer has no body to keep.
+        size of the home page (54 KB), which the cache holds. Range requests still go to the
+        file (they skip the cache above), and a ``HEAD`` answer has no body to keep.
         """
         size = response.get("Content-Length", "")
         if (
@@ -140,9 +140,7 @@ class PublicPageCacheMiddleware:
             # The file only: closing the response itself would signal the end of the request.
             if response.file_to_stream is not None:
                 response.file_to_stream.close()
-        kept = HttpResponse(content)
-        for name, value in response.items():
-            kept[name] = value
+        kept = whole_response(content, dict(response.items()))
         if len(content) == int(size):
             cache.set(key, kept, self.timeout)
         return kept
@@ -195,10 +193,15 @@ class PublicPageCacheMiddleware:
                     kept = None
             yield chunk
         if kept is not None:
-            stored = HttpResponse(b"".join(kept))
-            for name, value in headers.items():
-                stored[name] = value
-            cache.set(key, stored, self.timeout)
+            cache.set(key, whole_response(b"".join(kept), headers), self.timeout)
+
+
+def whole_response(content: bytes, headers: dict[str, str]) -> HttpResponse:
+    """A body read to its end, as a response the cache can store, with the headers it was sent with."""
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    return response
 
 
 class PublicGZipMiddleware(GZipMiddleware):
