@@ -52,6 +52,10 @@ class AsOfForm(PublicForm):
         """The validated date, today when none was given (call after is_valid())."""
         return self.cleaned_data.get("as_of") or timezone.localdate()
 
+    def explicit(self) -> bool:
+        """Whether a date was asked for (links then carry it), not today by default."""
+        return bool(self.cleaned_data.get("as_of"))
+
 
 def render_bad_request(request, forms_with_errors, title="This address cannot be shown"):
     """A 400 page that lists what was wrong with the query string."""

@@ -124,7 +124,7 @@ class MapPngView(View):
             return _bad(invalid)
         world = world_map(
             as_of=as_of_form.date(),
-            explicit_date=bool(as_of_form.cleaned_data["as_of"]),
+            explicit_date=as_of_form.explicit(),
             standalone=True,
             view=focus_form.cleaned_data["focus"] or "world",
         )
@@ -165,7 +165,7 @@ class EmbedMapView(View):
             focus_form.cleaned_data["focus"] or "world",
             model_form.cleaned_data["model"],
         )
-        explicit = bool(as_of_form.cleaned_data["as_of"])
+        explicit = as_of_form.explicit()
         world = world_map(as_of=as_of, explicit_date=explicit, view=focus, id_prefix="em")
         query = request.GET.copy()
         query.pop("model", None)

@@ -101,7 +101,7 @@ class HomeView(MapFocusMixin, View):
 
     def get(self, request):
         as_of_form, as_of = self.as_of_form, self.as_of
-        explicit = bool(as_of_form.cleaned_data["as_of"])
+        explicit = as_of_form.explicit()
         models = model_names()
         counts = per_data_version(
             ("home counts", as_of, tuple(models)), lambda: counts_of_rows(regime_rows(as_of=as_of), models)
@@ -264,7 +264,7 @@ class ModelListView(AsOfMixin, View):
                 "counts": counts,
                 "as_of": as_of,
                 "as_of_form": as_of_form,
-                "explicit_date": bool(as_of_form.cleaned_data["as_of"]),
+                "explicit_date": as_of_form.explicit(),
             },
         )
 
@@ -290,13 +290,13 @@ class ModelDetailView(MapFocusMixin, View):
                 "model": model,
                 "as_of": as_of,
                 "as_of_form": as_of_form,
-                "explicit_date": bool(as_of_form.cleaned_data["as_of"]),
+                "explicit_date": as_of_form.explicit(),
                 "page_obj": _page(
                     request, jurisdictions, count=_per_version_count(("model", slug, as_of), jurisdictions)
                 ),
                 "others": [m for m in models if m.pk != model.pk],
                 "citation": citation.model_citation(request, model=model, as_of=as_of),
-                "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"]), view=self.focus),
+                "map": world_map(as_of=as_of, explicit_date=as_of_form.explicit(), view=self.focus),
             },
         )
 
@@ -310,7 +310,7 @@ class MapFragmentView(MapFocusMixin, View):
             request,
             "components/world_map.html#live",
             {
-                "map": world_map(as_of=as_of, explicit_date=bool(as_of_form.cleaned_data["as_of"]), view=self.focus),
+                "map": world_map(as_of=as_of, explicit_date=as_of_form.explicit(), view=self.focus),
             },
         )
 
@@ -327,7 +327,7 @@ class MapSvgView(View):
         as_of = as_of_form.date()
         world = world_map(
             as_of=as_of,
-            explicit_date=bool(as_of_form.cleaned_data["as_of"]),
+            explicit_date=as_of_form.explicit(),
             standalone=True,
             view=focus_form.cleaned_data["focus"] or "world",
         )
@@ -507,7 +507,7 @@ class JurisdictionDetailView(AsOfMixin, View):
         # Staff may preview drafts (?preview=1); everyone else sees published records only.
         staff = is_signed_in_staff(request)
         preview = staff and request.GET.get("preview") == "1"
-        explicit = bool(as_of_form.cleaned_data["as_of"])
+        explicit = as_of_form.explicit()
         page = jurisdiction_selectors.jurisdiction_page(
             slug=slug, as_of=as_of_form.date(), preview=preview, explicit_date=explicit
         )
